@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Installs what WebRtcBridge needs on Debian 12, and nothing that is already there.
+#   scripts/install-deps.sh          runtime libraries (OpenSSL 3, libvpx7, libturbojpeg0, libyuv0)
+#   scripts/install-deps.sh --test   plus the real peers the tests drive: chromium, firefox-esr, python3-aiortc,
+#                                    ffmpeg (fake-camera files), iproute2 + util-linux (network namespaces), node/npm
+# Needs root, or sudo without a password, when something is missing.
+set -euo pipefail
+want=(libssl3 libvpx7 libturbojpeg0 libyuv0 ca-certificates)
+if [ "${1:-}" = "--test" ]; then
+  want+=(chromium firefox-esr python3-aiortc python3-numpy ffmpeg iproute2 util-linux procps)
+  command -v node >/dev/null 2>&1 || want+=(nodejs)
+  command -v npm >/dev/null 2>&1 || want+=(npm)
+fi
+missing=()
+for p in "${want[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+echo "install-deps: installing ${missing[*]}" >&2
+SUDO=""
+if [ "$(id -u)" -ne 0 ]; then
+  command -v sudo >/dev/null 2>&1 || { echo "install-deps: need root or sudo to install: ${missing[*]}" >&2; exit 1; }
+  SUDO="sudo"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$SUDO apt-get update -q >/dev/null || $SUDO apt-get update -q
+$SUDO apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null
