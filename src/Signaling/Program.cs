@@ -1,5 +1,7 @@
-var builder = WebApplication.CreateBuilder(args);
-var app = builder.Build();
-app.MapGet("/health", () => Results.Ok(new { status = "ok" }));
+using WebRtcBridge.Signaling.Hosting;
+
+var app = BridgeServer.Build(args);
 app.Run();
-public partial class Program { }
+
+/// <summary>The entry point, visible to tests that host the server in-process.</summary>
+public partial class Program;

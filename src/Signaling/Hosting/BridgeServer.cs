@@ -1,0 +1,92 @@
+using Microsoft.Extensions.Options;
+using WebRtcBridge.MediaRunner.Apps;
+using WebRtcBridge.MediaRunner.BuiltIn;
+using WebRtcBridge.MediaRunner.Realtime;
+using WebRtcBridge.Protocol.MsgPack;
+using WebRtcBridge.Signaling.Auth;
+using WebRtcBridge.Signaling.Endpoints;
+using WebRtcBridge.Signaling.Routing;
+
+namespace WebRtcBridge.Signaling.Hosting;
+
+/// <summary>Builds the web host: configuration, services, endpoints. Tests call <see cref="Build"/> with
+/// <c>--urls http://127.0.0.1:0</c> and their own configuration.</summary>
+public static class BridgeServer
+{
+    public const string DefaultUrl = "http://localhost:5000";
+
+    public static WebApplication Build(string[] args, Action<AppRegistry>? addApps = null, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions
+        {
+            Args = args,
+            ContentRootPath = AppContext.BaseDirectory,
+            WebRootPath = FindWebRoot(),
+        });
+        if (string.IsNullOrEmpty(builder.Configuration["urls"]) && string.IsNullOrEmpty(builder.Configuration["ASPNETCORE_URLS"]) &&
+            string.IsNullOrEmpty(Environment.GetEnvironmentVariable("ASPNETCORE_URLS")))
+            builder.WebHost.UseUrls(DefaultUrl);
+        builder.Logging.AddSimpleConsole(o =>
+        {
+            o.IncludeScopes = true;
+            o.SingleLine = true;
+            o.TimestampFormat = "HH:mm:ss.fff ";
+        });
+        builder.Services.Configure<BridgeOptions>(builder.Configuration.GetSection(BridgeOptions.Section));
+        builder.Services.Configure<AuthOptions>(builder.Configuration.GetSection(AuthOptions.Section));
+        builder.Services.AddSingleton<ApiKeyStore>();
+        builder.Services.AddSingleton<TokenService>();
+        builder.Services.AddSingleton<HandshakeAuthenticator>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var registry = new AppRegistry();
+            BuiltInApps.Register(registry);
+            addApps?.Invoke(registry);
+            return registry;
+        });
+        builder.Services.AddSingleton<AppRouteResolver>();
+        builder.Services.AddSingleton(sp =>
+        {
+            var o = sp.GetRequiredService<IOptions<BridgeOptions>>().Value;
+            return new MessageCodec(new MsgPackLimits { MaxDepth = o.MaxDepth, MaxMessageSize = o.MaxMessageBytes });
+        });
+        builder.Services.AddSingleton<AppSocketEndpoint>();
+        builder.Services.AddSingleton<AppHttpEndpoint>();
+        configure?.Invoke(builder);
+
+        var app = builder.Build();
+        var keys = app.Services.GetRequiredService<ApiKeyStore>();
+        if (keys.IsOpen)
+            app.Logger.LogWarning("No API keys configured (Auth:Keys): the server is OPEN, every client is accepted.");
+
+        app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
+        app.UseDefaultFiles();
+        app.UseStaticFiles();
+        app.MapGet("/health", (AppRegistry registry) => Results.Json(new
+        {
+            status = "ok",
+            realtimeSessions = RealtimeMetrics.Active,
+            apps = registry.Apps.Select(a => a.Id.ToString()),
+        }));
+        app.MapPost("/tokens", TokenEndpoint.HandleAsync);
+        app.MapPost("/tokens/", TokenEndpoint.HandleAsync);
+        app.Map("/{**path}", async (HttpContext http, AppSocketEndpoint sockets, AppHttpEndpoint posts) =>
+        {
+            if (http.WebSockets.IsWebSocketRequest) await sockets.HandleAsync(http);
+            else if (HttpMethods.IsPost(http.Request.Method)) await posts.HandleAsync(http);
+            else http.Response.StatusCode = StatusCodes.Status404NotFound;
+        });
+        return app;
+    }
+
+    /// <summary>wwwroot is found next to the binary (published) or up the tree from it (dotnet run, tests).</summary>
+    private static string? FindWebRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "wwwroot");
+            if (Directory.Exists(candidate)) return candidate;
+        }
+        return null;
+    }
+}

@@ -1,0 +1,48 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using WebRtcBridge.MediaRunner.Apps;
+using WebRtcBridge.Signaling.Hosting;
+
+namespace WebRtcBridge.Signaling.Tests.Infrastructure;
+
+/// <summary>Our real server on Kestrel, 127.0.0.1, an ephemeral port.</summary>
+public sealed class TestServer : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private TestServer(WebApplication app, Uri http)
+    {
+        _app = app;
+        Http = http;
+        Ws = new Uri(http.ToString().Replace("http://", "ws://"));
+    }
+
+    public Uri Http { get; }
+    public Uri Ws { get; }
+    public IServiceProvider Services => _app.Services;
+
+    public const string Key = "test-key:test-secret";
+
+    /// <summary>Starts a server; <paramref name="settings"/> are configuration overrides ("Section:Key" = value).</summary>
+    public static async Task<TestServer> StartAsync(Action<AppRegistry>? apps = null, IDictionary<string, string?>? settings = null, bool withKey = true)
+    {
+        var args = new List<string> { "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning" };
+        if (withKey) args.AddRange(["--Auth:Keys:0", Key]);
+        foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) args.AddRange(["--" + k, v ?? ""]);
+        var app = BridgeServer.Build(args.ToArray(), apps);
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new TestServer(app, new Uri(address.TrimEnd('/') + "/"));
+    }
+
+    public Uri WsUrl(string pathAndQuery) => new(Ws, pathAndQuery.TrimStart('/'));
+    public Uri HttpUrl(string pathAndQuery) => new(Http, pathAndQuery.TrimStart('/'));
+
+    public async ValueTask DisposeAsync()
+    {
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+    }
+}
