@@ -47,7 +47,7 @@ internal static class PngEncoder
                         best[0] = PngRowFilter.None;
                         raw.CopyTo(best[1..]);
                         int bestCost = 0;
-                        foreach (byte b in raw) bestCost += Math.Abs((sbyte)b);
+                        foreach (byte b in raw) bestCost += Math.Abs((int)(sbyte)b);
                         for (byte type = PngRowFilter.Sub; type <= PngRowFilter.Paeth; type++)
                         {
                             int cost = PngRowFilter.Filter(type, raw, prior, candidate[1..], 4);

@@ -52,7 +52,7 @@ internal static class PngRowFilter
             };
             byte v = (byte)(raw[i] - predicted);
             output[i] = v;
-            cost += Math.Abs((sbyte)v);
+            cost += Math.Abs((int)(sbyte)v);
         }
         return cost;
     }
