@@ -41,8 +41,13 @@ public static unsafe class JpegCodec
                 {
                     int rc = TurboJpeg.Decompress2(handle, src, new CULong((nuint)jpeg.Length), dst, width,
                         image.Stride, height, TurboJpeg.PixelFormatRgba, 0);
-                    if (rc != 0 && TurboJpeg.GetErrorCode(handle) != TurboJpeg.ErrorWarning)
-                        throw new ImageFormatException("JPEG decode failed: " + TurboJpeg.LastError(handle));
+                    if (rc != 0)
+                    {
+                        bool fatal = TurboJpeg.GetErrorCode(handle) != TurboJpeg.ErrorWarning;
+                        string message = TurboJpeg.LastError(handle);
+                        DiscardDecompressor(handle);
+                        if (fatal) throw new ImageFormatException("JPEG decode failed: " + message);
+                    }
                 }
                 return image;
             }
@@ -93,7 +98,13 @@ public static unsafe class JpegCodec
             var size = new CULong((nuint)max);
             int rc = TurboJpeg.Compress2(handle, src, width, stride, height, TurboJpeg.PixelFormatRgba, &jpeg, &size,
                 (int)subsampling, quality, TurboJpeg.FlagNoRealloc);
-            if (rc != 0) throw new ImageFormatException("JPEG encode failed: " + TurboJpeg.LastError(handle));
+            if (rc != 0)
+            {
+                string message = TurboJpeg.LastError(handle);
+                t_compressor = null;
+                handle.Dispose();
+                throw new ImageFormatException("JPEG encode failed: " + message);
+            }
             if (jpeg != dst || size.Value > max) throw new ImageFormatException("JPEG encoder reallocated its buffer");
             output.Advance((int)size.Value);
             return (int)size.Value;
@@ -104,8 +115,20 @@ public static unsafe class JpegCodec
     {
         if (length < 4) throw new ImageFormatException("JPEG data too short");
         if (TurboJpeg.DecompressHeader3(handle, src, new CULong((nuint)length), out width, out height, out _, out _) != 0)
-            throw new ImageFormatException("invalid JPEG header: " + TurboJpeg.LastError(handle));
+        {
+            string message = TurboJpeg.LastError(handle);
+            DiscardDecompressor(handle);
+            throw new ImageFormatException("invalid JPEG header: " + message);
+        }
         ImageLimits.Check(width, height);
+    }
+
+    // A handle that reported an error can carry decoder state into the next call (seen with TurboJPEG 2.1: a valid
+    // JPEG failed with "Bogus DQT index" after mutated inputs on the same handle), so it is replaced.
+    private static void DiscardDecompressor(TurboJpegHandle handle)
+    {
+        t_decompressor = null;
+        handle.Dispose();
     }
 
     private static TurboJpegHandle Decompressor()
