@@ -3,6 +3,7 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.MediaRunner.Realtime;
+using WebRtcBridge.Protocol.Binding;
 using WebRtcBridge.Protocol.MsgPack;
 using WebRtcBridge.Signaling.Auth;
 using WebRtcBridge.Signaling.Hosting;
