@@ -152,9 +152,29 @@ public sealed class RealtimeConformanceTests : IAsyncLifetime
     [Fact]
     public async Task A_close_without_status_is_answered_with_1000()
     {
-        await using var ws = await Connect("bridge/echo/realtime");
-        await ws.Socket.CloseOutputAsync(WebSocketCloseStatus.Empty, null, default);
-        Assert.Equal(WebSocketCloseStatus.NormalClosure, await ws.ReceiveCloseAsync());
+        // ClientWebSocket cannot send a status-less Close (it puts 1005 on the wire), so this speaks RFC 6455 by hand:
+        // the handshake, then a masked Close frame with an empty payload (§5.5.1), as fal-js's ws.close() sends.
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(_server.Http.Host, _server.Http.Port);
+        var stream = tcp.GetStream();
+        var handshake = $"GET /bridge/echo/realtime HTTP/1.1\r\nHost: {_server.Http.Authority}\r\nUpgrade: websocket\r\n" +
+                        "Connection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n" +
+                        $"Authorization: Key {TestServer.Key}\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(handshake));
+        using var cts = new CancellationTokenSource(WsTestClient.Timeout);
+        var response = new List<byte>();
+        var one = new byte[1];
+        while (response.Count < 4 || !response.TakeLast(4).SequenceEqual("\r\n\r\n"u8.ToArray()))
+        {
+            Assert.Equal(1, await stream.ReadAsync(one, cts.Token));
+            response.Add(one[0]);
+        }
+        Assert.StartsWith("HTTP/1.1 101", System.Text.Encoding.ASCII.GetString(response.ToArray()));
+        await stream.WriteAsync(new byte[] { 0x88, 0x80, 0x11, 0x22, 0x33, 0x44 }, cts.Token); // FIN|Close, masked, no payload
+        var frame = new byte[4];
+        var read = 0;
+        while (read < 4) read += await stream.ReadAsync(frame.AsMemory(read), cts.Token);
+        Assert.Equal(new byte[] { 0x88, 0x02, 0x03, 0xE8 }, frame); // unmasked Close, 2-byte payload 1000
     }
 
     [Fact]

@@ -69,7 +69,6 @@ public static class BridgeServer
             apps = registry.Apps.Select(a => a.Id.ToString()),
         }));
         app.MapPost("/tokens", TokenEndpoint.HandleAsync);
-        app.MapPost("/tokens/", TokenEndpoint.HandleAsync);
         app.Map("/{**path}", async (HttpContext http, AppSocketEndpoint sockets, AppHttpEndpoint posts) =>
         {
             if (http.WebSockets.IsWebSocketRequest) await sockets.HandleAsync(http);
