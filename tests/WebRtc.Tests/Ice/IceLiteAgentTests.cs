@@ -259,3 +259,23 @@ public class IceLiteAgentTests
         if (signed) Assert.True(m.VerifyMessageIntegrity(Encoding.UTF8.GetBytes(ServerPwd)));
     }
 }
+
+public class IceLiteAgentAllocationTests
+{
+    [Fact]
+    public void HotPath_KnownTuple_DoesNotAllocate()
+    {
+        var agent = new IceLiteAgent("srvU", "srvPassword0123456789abcd", "cliU");
+        var from = new IPEndPoint(IPAddress.Parse("10.255.0.2"), 50000);
+        var request = IceLiteAgentTests.Check(useCandidate: true);
+        var resp = new byte[IceLiteAgent.MinResponseBufferSize];
+        for (int i = 0; i < 100; i++) agent.HandleStunRequest(request, from, resp, out _, i); // warm up, learn the tuple
+        long before = GC.GetAllocatedBytesForCurrentThread();
+        int ok = 0;
+        for (int i = 0; i < 1000; i++)
+            if (agent.HandleStunRequest(request, from, resp, out _, 100 + i) == IceLiteResult.Success) ok++;
+        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal(1000, ok);
+        Assert.True(allocated < 1000, $"allocated {allocated} bytes for 1000 checks");
+    }
+}
