@@ -35,7 +35,7 @@ public sealed record IceCandidate
     public IReadOnlyList<KeyValuePair<string, string>> Extensions { get; init; } = [];
 
     /// <summary>The address as an IP, or null for FQDN/mDNS candidates.</summary>
-    public IPAddress? IpAddress => IPAddress.TryParse(Address, out var ip) ? ip : null;
+    public IPAddress? IpAddress => TryParseIpLiteral(Address, out var ip) ? ip : null;
 
     /// <summary>True for UDP candidates.</summary>
     public bool IsUdp => Transport == "udp";
@@ -148,6 +148,26 @@ public sealed record IceCandidate
         return sb.ToString();
     }
 
+    /// <summary>
+    /// Strict IP literal: dotted-quad IPv4 (exactly four decimal parts, unlike <see cref="IPAddress.TryParse(string, out IPAddress)"/>
+    /// which also takes "10.1" or "1234") or an IPv6 address without a scope.
+    /// </summary>
+    internal static bool TryParseIpLiteral(string s, out IPAddress? ip)
+    {
+        ip = null;
+        if (s.Contains(':'))
+        {
+            if (s.Contains('%') || !IPAddress.TryParse(s, out ip) || ip.AddressFamily != AddressFamily.InterNetworkV6) { ip = null; return false; }
+            return true;
+        }
+        var parts = s.Split('.');
+        if (parts.Length != 4) return false;
+        foreach (var p in parts)
+            if (p.Length is 0 or > 3 || !p.All(char.IsAsciiDigit) || int.Parse(p, CultureInfo.InvariantCulture) > 255) return false;
+        ip = IPAddress.Parse(s);
+        return true;
+    }
+
     private static bool TryPort(string s, out int port) =>
         int.TryParse(s, NumberStyles.None, CultureInfo.InvariantCulture, out port) && port <= 65535;
 
@@ -163,7 +183,7 @@ public sealed record IceCandidate
     private static bool IsAddress(string s)
     {
         if (s.Length is 0 or > 255) return false;
-        if (IPAddress.TryParse(s, out var ip)) return ip.AddressFamily is AddressFamily.InterNetwork or AddressFamily.InterNetworkV6;
+        if (s.Contains(':')) return TryParseIpLiteral(s, out _);
         foreach (char c in s)
             if (!(char.IsAsciiLetterOrDigit(c) || c == '-' || c == '.')) return false;
         return true;

@@ -49,6 +49,7 @@ public sealed class IceControllingAgent
     private readonly List<IceOutgoingDatagram> _out = new();
     private IceCandidatePair? _nominating;
     private long _checkingStartMs, _nextPacedMs, _nextConsentMs, _lastConsentOkMs;
+    private long _newSinceMs = long.MinValue;
 
     /// <summary>Creates an agent; missing credentials and tie-breaker are generated randomly.</summary>
     /// <param name="random">Source for consent jitter only (inject a seeded one in tests).</param>
@@ -163,7 +164,8 @@ public sealed class IceControllingAgent
             }
             if (State == IceState.Connected)
                 due = Math.Min(due, Math.Min(_nextConsentMs, _lastConsentOkMs + _options.ConsentTimeoutMs));
-            if (State == IceState.New && _remotePwdKey != null && _pairs.Count > 0) return 0;
+            if (State == IceState.New && _remotePwdKey != null)
+                return _pairs.Count > 0 || _newSinceMs == long.MinValue ? 0 : _newSinceMs + _options.ChecksTimeoutMs;
             return due == long.MaxValue ? null : due;
         }
     }
@@ -178,7 +180,14 @@ public sealed class IceControllingAgent
         if (State is IceState.Failed or IceState.Closed) return _out;
         if (State == IceState.New)
         {
-            if (_remotePwdKey is null || _pairs.Count == 0) return _out;
+            if (_remotePwdKey is null) return _out;
+            if (_pairs.Count == 0)
+            {
+                // Nothing to check (e.g. only tcp/mDNS candidates): fail once the peer said it has no more, or at the timeout.
+                if (_newSinceMs == long.MinValue) _newSinceMs = nowMs;
+                if ((RemoteEndOfCandidates && _local.Count > 0) || nowMs - _newSinceMs >= _options.ChecksTimeoutMs) Fail();
+                return _out;
+            }
             _checkingStartMs = nowMs;
             _nextPacedMs = nowMs;
             SetState(IceState.Checking);

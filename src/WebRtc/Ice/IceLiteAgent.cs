@@ -46,7 +46,10 @@ public sealed class IceLiteAgent
     /// <summary>Our password (goes into a=ice-pwd; the MESSAGE-INTEGRITY key both ways).</summary>
     public string LocalPwd { get; }
 
-    /// <summary>The peer's ufrag from its offer. While null, any "localUfrag:*" USERNAME is accepted.</summary>
+    /// <summary>
+    /// The peer's ufrag from its offer. While null, any "localUfrag:*" USERNAME is accepted. After a remote ICE restart
+    /// (new offer, new ufrag) the owner sets the new value; checks with the old one then get 401.
+    /// </summary>
     public string? RemoteUfrag
     {
         get => _remoteUfrag;

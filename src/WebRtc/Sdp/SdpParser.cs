@@ -35,6 +35,7 @@ public static class SdpParser
             int end = nl < 0 ? sdp.Length : nl;
             int next = nl < 0 ? sdp.Length : nl + 1;
             if (end > pos && sdp[end - 1] == '\r') end--;
+            while (end > pos && (sdp[end - 1] == ' ' || sdp[end - 1] == '\t')) end--; // tolerate trailing blanks
             var line = sdp.AsSpan(pos, end - pos);
             pos = next;
             lineNumber++;

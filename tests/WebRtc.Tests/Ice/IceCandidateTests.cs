@@ -46,6 +46,18 @@ public class IceCandidateTests
     }
 
     [Theory]
+    [InlineData("10.1")]
+    [InlineData("1234")]
+    [InlineData("10.0.0.256")]
+    [InlineData("fe80::1%eth0")]
+    public void NonCanonicalIpText_IsNotAnIp(string address)
+    {
+        var c = new IceCandidate { Foundation = "1", Address = address, Port = 1, Priority = 1 };
+        Assert.Null(c.IpAddress);
+        Assert.Null(c.EndPoint);
+    }
+
+    [Theory]
     [InlineData(null)]
     [InlineData("")]
     [InlineData("candidate:")]

@@ -226,6 +226,21 @@ public class IceControllingAgentTests
     }
 
     [Fact]
+    public void OnlyUnusableRemoteCandidates_WithEndOfCandidates_Fails()
+    {
+        var client = new IceControllingAgent();
+        client.SetRemoteCredentials("srvU", "srvPassword0123456789abcd");
+        client.AddLocalCandidate(IceCandidate.CreateHost(ClientEp));
+        Assert.True(IceCandidate.TryParse("candidate:2 1 udp 2122260223 abc.local 54400 typ host", out var mdns));
+        Assert.False(client.AddRemoteCandidate(mdns!));
+        Assert.Empty(client.Tick(0));
+        Assert.Equal(IceState.New, client.State);   // more may trickle in
+        client.SetRemoteEndOfCandidates();
+        client.Tick(10);
+        Assert.Equal(IceState.Failed, client.State);
+    }
+
+    [Fact]
     public void PairPriority_Formula()
     {
         // RFC 8445 §6.1.2.3 with G=controlling, D=controlled.

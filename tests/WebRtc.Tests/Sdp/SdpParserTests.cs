@@ -53,6 +53,13 @@ public class SdpParserTests
     }
 
     [Fact]
+    public void TrailingBlanks_Tolerated()
+    {
+        var d = SdpParser.Parse(SdpTestOffers.Aiortc.Replace("a=rtcp-mux\r\n", "a=rtcp-mux \t\r\n"));
+        Assert.True(d.Media[0].HasAttribute("rtcp-mux"));
+    }
+
+    [Fact]
     public void LfOnly_Accepted()
     {
         var d = SdpParser.Parse(SdpTestOffers.Aiortc.Replace("\r\n", "\n"));
