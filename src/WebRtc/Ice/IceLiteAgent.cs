@@ -16,7 +16,7 @@ public sealed class IceLiteAgent
     /// <summary>A response buffer of this size always suffices.</summary>
     public const int MinResponseBufferSize = 256;
 
-    /// <summary>Valid tuples remembered (oldest replaced when full).</summary>
+    /// <summary>Valid tuples remembered; when full, a non-selected one is replaced round robin (counted in <see cref="TuplesEvicted"/>).</summary>
     public const int MaxValidTuples = 8;
 
     private readonly byte[] _localPwdKey;
@@ -98,6 +98,8 @@ public sealed class IceLiteAgent
     public long UnknownAttributes { get; private set; }
     /// <summary>Requests answered 487 (peer claimed ICE-CONTROLLED).</summary>
     public long RoleConflicts { get; private set; }
+    /// <summary>Valid tuples forgotten because the table (<see cref="MaxValidTuples"/>) was full.</summary>
+    public long TuplesEvicted { get; private set; }
     /// <summary>Requests dropped because the agent is Failed or Closed.</summary>
     public long DroppedInactive { get; private set; }
 
@@ -148,18 +150,17 @@ public sealed class IceLiteAgent
         SuccessResponses++;
         _lastValidCheckMs = nowMs;
 
-        bool known = IsValidSource(from);
-        if (!known) AddTuple(from);
+        var tuple = FindTuple(from) ?? AddTuple(from); // stored copy: callers may reuse their IPEndPoint
         if (msg.HasUseCandidate)
         {
             // RFC 8445 §7.3.1.5: nomination; the latest nominated tuple wins.
-            bool changed = !IsNominated || !from.Equals(SelectedEndpoint);
+            bool changed = !IsNominated || !tuple.Equals(SelectedEndpoint);
             IsNominated = true;
-            if (changed) Select(known ? FindTuple(from)! : from);
+            if (changed) Select(tuple);
         }
         else if (SelectedEndpoint is null)
         {
-            Select(FindTuple(from)!); // like mediasoup: the first valid tuple carries media until nomination
+            Select(tuple); // like mediasoup: the first valid tuple carries media until nomination
         }
         if (State != IceState.Connected) SetState(IceState.Connected);
         return IceLiteResult.Success;
@@ -229,17 +230,18 @@ public sealed class IceLiteAgent
         return null;
     }
 
-    private void AddTuple(IPEndPoint endPoint)
+    private IPEndPoint AddTuple(IPEndPoint endPoint)
     {
-        var copy = new IPEndPoint(endPoint.Address, endPoint.Port); // callers may reuse their IPEndPoint
-        if (_validCount < MaxValidTuples) { _validTuples[_validCount++] = copy; return; }
-        // Full: replace the oldest non-selected slot (round robin).
+        var copy = new IPEndPoint(endPoint.Address, endPoint.Port);
+        if (_validCount < MaxValidTuples) { _validTuples[_validCount++] = copy; return copy; }
+        // Full: replace a non-selected slot, round robin (the selected one always stays valid).
         for (int n = 0; n < MaxValidTuples; n++)
         {
             int slot = _nextTupleSlot;
             _nextTupleSlot = (_nextTupleSlot + 1) % MaxValidTuples;
-            if (!Equals(_validTuples[slot], SelectedEndpoint)) { _validTuples[slot] = copy; return; }
+            if (!Equals(_validTuples[slot], SelectedEndpoint)) { _validTuples[slot] = copy; TuplesEvicted++; return copy; }
         }
+        return copy; // unreachable with MaxValidTuples > 1
     }
 
     private void Select(IPEndPoint endPoint)

@@ -181,6 +181,22 @@ public class IceLiteAgentTests
     }
 
     [Fact]
+    public void TupleTable_Bounded_SelectedNeverEvicted_CallerEndPointNotAliased()
+    {
+        var agent = new IceLiteAgent(ServerUfrag, ServerPwd, ClientUfrag);
+        var reused = new IPEndPoint(IPAddress.Parse("10.255.0.2"), 1000);
+        Send(agent, Check(useCandidate: true), 0, reused);
+        reused.Port = 999; // a socket loop reusing its end point object must not move our selection
+        Assert.Equal(1000, agent.SelectedEndpoint!.Port);
+        for (int p = 2000; p < 2000 + 3 * IceLiteAgent.MaxValidTuples; p++)
+            Send(agent, Check(), p, new IPEndPoint(IPAddress.Parse("10.255.0.2"), p));
+        Assert.True(agent.TuplesEvicted > 0);
+        Assert.True(agent.IsValidSource(new IPEndPoint(IPAddress.Parse("10.255.0.2"), 1000)));
+        Assert.Equal(1000, agent.SelectedEndpoint!.Port);
+        Assert.False(agent.IsValidSource(new IPEndPoint(IPAddress.Parse("10.255.0.2"), 2000))); // evicted
+    }
+
+    [Fact]
     public void AggressiveNomination_FirstCheckSelects()
     {
         var agent = new IceLiteAgent(ServerUfrag, ServerPwd, ClientUfrag);
