@@ -117,7 +117,7 @@ public sealed record IceCandidate
         }
         for (; i < parts.Length; i += 2)
         {
-            if (i + 1 >= parts.Length || !IsToken(parts[i]) || ext.Count >= 16) return false;
+            if (i + 1 >= parts.Length || !IsToken(parts[i]) || !IsToken(parts[i + 1]) || ext.Count >= 16) return false;
             ext.Add(new(parts[i], parts[i + 1]));
         }
         candidate = new IceCandidate

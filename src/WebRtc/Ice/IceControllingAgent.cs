@@ -13,6 +13,8 @@ namespace WebRtcBridge.WebRtc.Ice;
 /// ever nominated, so a lite server (which follows the latest USE-CANDIDATE) and we always agree.</para>
 /// <para>Consent (RFC 7675): on the selected pair, one Binding request every 0.8–1.2 × 5 s; each consent request is
 /// sent once (a new transaction id each time) and Failed follows 30 s without any success response.</para>
+/// <para>A 487 (role conflict) response fails the pair and is counted in <see cref="RoleConflicts"/>: we never switch
+/// to controlled (RFC 8445 §7.2.5.1), since against a lite server a 487 can only mean a bug on our side.</para>
 /// <para>No timers or sockets: <see cref="Tick"/> returns what to send, <see cref="HandleStunMessage"/> takes what
 /// arrived. Incoming Binding requests (a full peer's own checks) are not answered. Not thread-safe.</para>
 /// </summary>

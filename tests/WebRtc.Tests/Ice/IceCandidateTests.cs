@@ -70,6 +70,7 @@ public class IceCandidateTests
     [InlineData("candidate:1 1 udp 2130706431 bad_host! 50000 typ host")]
     [InlineData("candidate:1 1 udp 2130706431 10.0.0.1 50000 typ host generation")]
     [InlineData("candidate:1 1 udp 2130706431 10.0.0.1 50000 typ srflx raddr")]
+    [InlineData("candidate:1 1 udp 2130706431 10.0.0.1 50000 typ host generation 0\r\na=evil:1")]
     public void Malformed_ReturnsFalse(string? line)
     {
         Assert.False(IceCandidate.TryParse(line, out _));
