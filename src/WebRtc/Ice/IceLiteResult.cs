@@ -1,0 +1,12 @@
+namespace WebRtcBridge.WebRtc.Ice;
+
+/// <summary>Outcome of <see cref="IceLiteAgent.HandleStunRequest"/>.</summary>
+public enum IceLiteResult
+{
+    /// <summary>Valid check: a success response was written; send it back to the source.</summary>
+    Success,
+    /// <summary>Rejected: an error response (400/401/420/487) was written; send it back to the source.</summary>
+    ErrorResponse,
+    /// <summary>Silently dropped (malformed, bad FINGERPRINT, not a Binding request, agent closed); nothing to send.</summary>
+    Dropped,
+}
