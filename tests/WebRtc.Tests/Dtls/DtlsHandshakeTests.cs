@@ -75,6 +75,22 @@ public class DtlsHandshakeTests
 
         Assert.False(pair.BothConnected);
         Assert.True(pair.Client.State == DtlsState.Failed || pair.Server.State == DtlsState.Failed);
+        Assert.Contains("use_srtp", pair.ClientFailure ?? pair.ServerFailure);
+    }
+
+    [Fact]
+    public void Handshake_OpenSslFailure_DrainsErrorQueueIntoReason_AndAlertFailsThePeer()
+    {
+        // RSA-only suite against our ECDSA certificate: the server finds no shared cipher and sends a fatal alert.
+        using var pair = new DtlsPair(clientCipherList: "AES128-SHA");
+        pair.Handshake();
+
+        Assert.Equal(DtlsState.Failed, pair.Server.State);
+        Assert.Equal(DtlsState.Failed, pair.Client.State);
+        Assert.StartsWith("DTLS handshake failed: error:", pair.ServerFailure);
+        Assert.Contains("no shared cipher", pair.ServerFailure);
+        Assert.Contains("alert", pair.ClientFailure);
+        Assert.Null(pair.Client.GetTimeout());
     }
 
     [Fact]

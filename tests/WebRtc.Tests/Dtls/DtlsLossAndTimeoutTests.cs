@@ -53,6 +53,33 @@ public class DtlsLossAndTimeoutTests
     }
 
     [Fact]
+    public void LostServerFinalFlight_ConnectedServerAnswersTheClientsRetransmission()
+    {
+        using var pair = new DtlsPair();
+        bool timerFired = false;
+        int dropped = 0;
+        // The server's last flight (ChangeCipherSpec + Finished) is sent once it is already Connected: drop it once.
+        pair.Drop = (fromClient, _) =>
+        {
+            if (fromClient || timerFired || pair.Server.State != DtlsState.Connected) return false;
+            dropped++;
+            return true;
+        };
+        pair.Start();
+        pair.Pump();
+        Assert.True(dropped > 0);
+        Assert.Equal(DtlsState.Connected, pair.Server.State);
+        Assert.Equal(DtlsState.Connecting, pair.Client.State);
+        Assert.Null(pair.Server.GetTimeout()); // a connected transport runs no timer (openssl#7998)
+
+        pair.PumpWithTimers(TimeSpan.FromSeconds(30), () => timerFired = true);
+
+        Assert.True(pair.BothConnected, pair.ClientFailure ?? pair.ServerFailure);
+        Assert.True(pair.Client.Retransmissions > 0);
+        Assert.True(pair.ClientKeys!.Material.SequenceEqual(pair.ServerKeys!.Material));
+    }
+
+    [Fact]
     public void HandshakeTimeout_WithControllableClock_FailsWithReason()
     {
         var clock = new FakeTimeProvider();
