@@ -189,6 +189,36 @@ public class FrameAssemblerTests
     }
 
     [Fact]
+    public void FirstKeyFrameMissingAPacket_DeltasHeldUntilItIsRepaired()
+    {
+        var (packets, frames) = Stream(6, i => i == 0);
+        var missing = packets.First(p => p.Frame == 0 && !p.Marker && packets.IndexOf(p) == 1);
+        using var h = new Harness();
+        foreach (var p in packets) if (p != missing) h.Insert(p, now: 0);
+        Assert.Empty(h.Out);
+        Assert.False(h.Assembler.NeedKeyFrame);               // a keyframe is still being assembled
+        h.Insert(missing, now: 50);
+        Assert.Equal(frames, h.Out.Select(o => o.Data).ToList());
+        Assert.Equal(0, h.Assembler.FramesDropped);
+    }
+
+    [Fact]
+    public void FrameLargerThanByteBudget_DroppedAndCounted()
+    {
+        var (packets, _) = Stream(3, i => i == 0, frameSize: 400);
+        using var h = new Harness(new FrameAssemblerOptions { MaxBytes = 1500 });
+        h.InsertAll(packets.Where(p => p.Frame == 0));
+        Assert.Single(h.Out);
+        var (big, _) = Stream(1, _ => false, firstSeq: (ushort)(packets.Count(p => p.Frame == 0) + 1000), frameSize: 4000, startFrame: 1, pictureId: 1);
+        var results = big.Select(p => h.Insert(p)).ToList();
+        Assert.Contains(PacketInsertResult.Dropped, results);
+        Assert.True(h.Assembler.OversizePackets > 0);
+        Assert.InRange(h.Assembler.HeldBytes, 0, 1500);
+        Assert.Single(h.Out);
+        Assert.True(h.Assembler.NeedKeyFrame);
+    }
+
+    [Fact]
     public void StartsWithDelta_NeedKeyFrame_ThenKeyStartsStream()
     {
         var (packets, _) = Stream(6, i => i == 3);

@@ -130,6 +130,23 @@ public class VideoFrameConversionTests
     }
 
     [Fact]
+    public void CopyFromI420_StridedPlanes()
+    {
+        int w = 5, h = 3, sy = 8, suv = 4; // odd size, padded strides
+        var y = new byte[sy * h];
+        var u = new byte[suv * 2];
+        var v = new byte[suv * 2];
+        for (int r = 0; r < h; r++) for (int c = 0; c < w; c++) y[r * sy + c] = (byte)(r * 10 + c);
+        for (int r = 0; r < 2; r++) for (int c = 0; c < 3; c++) { u[r * suv + c] = (byte)(100 + r * 10 + c); v[r * suv + c] = (byte)(200 + r * 10 + c); }
+        using var f = VideoFrame.Create(w, h);
+        f.CopyFromI420(y, sy, u, suv, v, suv);
+        Assert.Equal(new byte[] { 0, 1, 2, 3, 4, 10, 11, 12, 13, 14, 20, 21, 22, 23, 24 }, f.Y.ToArray());
+        Assert.Equal(new byte[] { 100, 101, 102, 110, 111, 112 }, f.U.ToArray());
+        Assert.Equal(new byte[] { 200, 201, 202, 210, 211, 212 }, f.V.ToArray());
+        Assert.Throws<ArgumentException>(() => f.CopyFromI420(y.AsSpan(0, 10), sy, u, suv, v, suv));
+    }
+
+    [Fact]
     public void PackedBufferTooSmall_Throws()
     {
         using var f = VideoFrame.Create(16, 16);

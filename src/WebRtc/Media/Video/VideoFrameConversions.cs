@@ -76,6 +76,26 @@ public sealed unsafe partial class VideoFrame
         }
     }
 
+    /// <summary>Copies I420 planes with arbitrary strides (e.g. from a decoder or capture API) into this frame's size.</summary>
+    public void CopyFromI420(ReadOnlySpan<byte> y, int strideY, ReadOnlySpan<byte> u, int strideU,
+        ReadOnlySpan<byte> v, int strideV)
+    {
+        int cw = ChromaWidth, ch = ChromaHeight;
+        if (strideY < Width || strideU < cw || strideV < cw) throw new ArgumentOutOfRangeException(nameof(strideY), "Stride below plane width.");
+        if ((long)strideY * (Height - 1) + Width > y.Length || (long)strideU * (ch - 1) + cw > u.Length
+            || (long)strideV * (ch - 1) + cw > v.Length)
+            throw new ArgumentException("A source plane is too small for the frame size and stride.");
+        fixed (byte* sy = y)
+        fixed (byte* su = u)
+        fixed (byte* sv = v)
+        fixed (byte* d = Buffer)
+        {
+            byte* du = d + Width * Height, dv = du + cw * ch;
+            int rc = LibYuv.I420Copy(sy, strideY, su, strideU, sv, strideV, d, Width, du, cw, dv, cw, Width, Height);
+            if (rc != 0) throw new InvalidOperationException($"libyuv I420Copy failed ({rc}).");
+        }
+    }
+
     /// <summary>Copies pixels into <paramref name="destination"/> (same size required) and the metadata.</summary>
     public void CopyTo(VideoFrame destination)
     {

@@ -86,6 +86,8 @@ public sealed class FrameAssembler : IDisposable
     public long LatePackets { get; private set; }
     /// <summary>Packets with a malformed payload descriptor dropped.</summary>
     public long MalformedPackets { get; private set; }
+    /// <summary>Packets dropped because one frame alone exceeded <see cref="FrameAssemblerOptions.MaxBytes"/>.</summary>
+    public long OversizePackets { get; private set; }
     /// <summary>Frames emitted.</summary>
     public long FramesAssembled { get; private set; }
     /// <summary>Keyframes emitted.</summary>
@@ -161,6 +163,7 @@ public sealed class FrameAssembler : IDisposable
         int length = payload.Length - d.PayloadOffset;
         if (length > _options.MaxBytes)
         {
+            OversizePackets++;
             if (index >= 0) RemoveEntry(index, countDrop: true, loss: true);
             return PacketInsertResult.Dropped;
         }
@@ -172,6 +175,7 @@ public sealed class FrameAssembler : IDisposable
         }
         if (HeldBytes + length > _options.MaxBytes && index >= 0)
         {
+            OversizePackets++;
             RemoveEntry(index, countDrop: true, loss: true);
             return PacketInsertResult.Dropped;
         }
