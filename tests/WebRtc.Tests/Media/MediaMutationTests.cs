@@ -101,7 +101,7 @@ public class MediaMutationTests
         var frames = RealFrames(30);
         using var dec = new Vp8Decoder(maxWidth: 1920, maxHeight: 1080);
         int okCount = 0;
-        for (int i = 0; i < 1500; i++)
+        for (int i = 0; i < 3000; i++)
         {
             var (data, _) = frames[i % frames.Count];
             var input = rnd.Next(4) == 0 ? data : Mutate(data, rnd);
