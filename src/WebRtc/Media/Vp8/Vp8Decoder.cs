@@ -1,4 +1,3 @@
-using System.Runtime.InteropServices;
 using WebRtcBridge.WebRtc.Native;
 
 namespace WebRtcBridge.WebRtc.Media;
