@@ -92,6 +92,12 @@ public class MediaMutationTests
         }
         Assert.True(emitted > 0);
         Assert.True(asm.MalformedPackets > 0);
+
+        // After all that, a clean stream starting with a keyframe still comes through (after the wait timeout at worst).
+        int before = emitted;
+        var (clean, _) = FrameAssemblerTests.Stream(5, i => i == 1000, startFrame: 1000, firstSeq: (ushort)(asm.PacketsReceived + 5000));
+        foreach (var p in clean) asm.Insert(p.Seq, p.Ts, p.Marker, p.Payload, now += 1000);
+        Assert.Equal(before + 5, emitted);
     }
 
     [Fact]

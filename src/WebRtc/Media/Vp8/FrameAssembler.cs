@@ -477,11 +477,25 @@ public sealed class FrameAssembler : IDisposable
     {
         ref Entry e = ref _entries[index];
         if (!e.Used) return;
-        for (ushort s = e.Low; ; s++)
+        int cleared = 0;
+        if ((ushort)(e.High - e.Low) < _slots.Length)
         {
-            ref Slot slot = ref _slots[s & _mask];
-            if (slot.Used && !slot.Padding && slot.Seq == s && slot.Ts == e.Ts) ClearSlot(ref slot);
-            if (s == e.High) break;
+            for (ushort s = e.Low; ; s++)
+            {
+                ref Slot slot = ref _slots[s & _mask];
+                if (slot.Used && !slot.Padding && slot.Seq == s && slot.Ts == e.Ts)
+                {
+                    ClearSlot(ref slot);
+                    cleared++;
+                }
+                if (s == e.High) break;
+            }
+        }
+        if (cleared < e.Packets)
+        {
+            // Sequence numbers spread wider than the buffer (garbage input): sweep every slot of this timestamp.
+            for (int i = 0; i < _slots.Length; i++)
+                if (_slots[i].Used && !_slots[i].Padding && _slots[i].Ts == e.Ts) ClearSlot(ref _slots[i]);
         }
         bool stale = _hasExpected && IsNewer(_expectedSeq, e.High);
         if (loss && !stale)
