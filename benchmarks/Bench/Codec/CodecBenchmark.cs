@@ -1,0 +1,97 @@
+using System.Buffers;
+using System.Diagnostics;
+using WebRtcBridge.WebRtc.Media;
+
+namespace WebRtcBridge.Bench.Codec;
+
+/// <summary>
+/// VP8 encode and decode time per frame (one thread) on synthetic moving content, at 640x480 and 1280x720.
+/// Args: [--cpu-used N] [--frames N] [--threads N] [--kbps-vga N] [--kbps-hd N].
+/// </summary>
+public sealed class CodecBenchmark : IBenchmark
+{
+    public string Name => "codec";
+    public string Description => "VP8 (libvpx) encode/decode ms per frame at 640x480 and 1280x720; --cpu-used N --frames N";
+
+    public Task RunAsync(string[] args, TextWriter output)
+    {
+        int cpuUsed = Arg(args, "--cpu-used", -6);
+        int frames = Arg(args, "--frames", 300);
+        int threads = Arg(args, "--threads", 1);
+        output.WriteLine($"codec: libvpx VP8 realtime, cpu-used {cpuUsed}, threads {threads}, {frames} frames, " +
+                         $"{Environment.ProcessorCount} cores, synthetic moving gradient + texture, 30 fps timestamps");
+        Run(output, 640, 480, Arg(args, "--kbps-vga", 1000), cpuUsed, threads, frames);
+        Run(output, 1280, 720, Arg(args, "--kbps-hd", 2500), cpuUsed, threads, frames);
+        return Task.CompletedTask;
+    }
+
+    private static void Run(TextWriter output, int width, int height, int kbps, int cpuUsed, int threads, int count)
+    {
+        var settings = new Vp8EncoderSettings { TargetBitrateKbps = kbps, CpuUsed = cpuUsed, Threads = threads };
+        using var encoder = new Vp8Encoder(settings);
+        using var decoder = new Vp8Decoder(new VideoFramePool(4));
+        using var source = VideoFrame.Create(width, height);
+        var writer = new ArrayBufferWriter<byte>(256 * 1024);
+        var encoded = new List<(int Index, byte[] Data)>(count);
+        var encMs = new List<double>(count);
+        var decMs = new List<double>(count);
+        long totalBytes = 0;
+        double psnrSum = 0;
+        int psnrCount = 0;
+
+        for (int i = 0; i < count; i++)
+        {
+            TestPattern.Render(source, i);
+            source.RtpTimestamp = (uint)(i * 3000);
+            writer.ResetWrittenCount();
+            long t0 = Stopwatch.GetTimestamp();
+            var r = encoder.Encode(source, false, writer);
+            encMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            if (!r.Encoded) continue;
+            totalBytes += r.Length;
+            encoded.Add((i, writer.WrittenSpan.ToArray()));
+        }
+        for (int i = 0; i < encoded.Count; i++)
+        {
+            long t0 = Stopwatch.GetTimestamp();
+            var status = decoder.Decode(encoded[i].Data, out var frame);
+            decMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            if (status != Vp8DecodeStatus.Ok) throw new InvalidOperationException($"decode failed: {status}");
+            if (i % 10 == 0)
+            {
+                TestPattern.Render(source, encoded[i].Index);
+                psnrSum += Psnr(source.Y, frame!.Y);
+                psnrCount++;
+            }
+            frame!.Dispose();
+        }
+
+        double seconds = count / 30.0;
+        output.WriteLine($"  {width}x{height} @ {kbps} kbps target: encode median {Pct(encMs, 50):F2} ms, p99 {Pct(encMs, 99):F2} ms, " +
+                         $"mean {encMs.Average():F2} ms | decode median {Pct(decMs, 50):F2} ms, p99 {Pct(decMs, 99):F2} ms | " +
+                         $"actual {totalBytes * 8 / seconds / 1000:F0} kbps, keyframes {encoder.KeyFramesEncoded}, dropped {encoder.FramesDropped}" +
+                         (psnrCount > 0 ? $", Y PSNR ~{psnrSum / psnrCount:F1} dB" : ""));
+    }
+
+    private static double Pct(List<double> values, double p)
+    {
+        if (values.Count == 0) return 0;
+        var sorted = values.ToArray();
+        Array.Sort(sorted);
+        int idx = (int)Math.Ceiling(p / 100 * sorted.Length) - 1;
+        return sorted[Math.Clamp(idx, 0, sorted.Length - 1)];
+    }
+
+    private static double Psnr(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    {
+        double sse = 0;
+        for (int i = 0; i < a.Length; i++) { int d = a[i] - b[i]; sse += d * d; }
+        return sse == 0 ? 99 : 10 * Math.Log10(255.0 * 255.0 * a.Length / sse);
+    }
+
+    private static int Arg(string[] args, string name, int fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int v) ? v : fallback;
+    }
+}
