@@ -361,7 +361,8 @@ public ref struct MsgPackReader
     {
         var at = _position;
         var n = BinaryPrimitives.ReadUInt32BigEndian(Bytes(4));
-        if (n > int.MaxValue) throw new MsgPackException($"declared length {n} is too large", at);
+        if (n > (uint)(_data.Length - _position))
+            throw new MsgPackException($"declared length {n} exceeds the {_data.Length - _position} bytes left", at);
         return (int)n;
     }
 
