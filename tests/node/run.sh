@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=$(cd ../.. && pwd)
 if [ ! -d node_modules/@fal-ai/client ]; then
-  npm install --no-audit --no-fund --loglevel=error >/dev/null
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
 fi
 dll="$root/src/Signaling/bin/Release/net10.0/WebRtcBridge.Signaling.dll"
 [ -f "$dll" ] || dotnet build "$root/src/Signaling" -c Release -nologo -v:q >/dev/null
