@@ -1,0 +1,97 @@
+using System.Diagnostics;
+using System.Net.WebSockets;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
+using WebRtcBridge.Protocol.MsgPack;
+using WebRtcBridge.Signaling.Hosting;
+
+namespace WebRtcBridge.Bench.Realtime;
+
+/// <summary>
+/// Realtime round trips to <c>bridge/echo</c> (decode msgpack, handler, encode, one session) against a bare ASP.NET
+/// WebSocket echo endpoint in the same process and run: messages/s with one message in flight, and p50/p99 round
+/// trip, for 1 KiB and 100 KiB binary inputs. Both servers run on Kestrel on 127.0.0.1.
+/// </summary>
+public sealed class RealtimeEchoBenchmark : IBenchmark
+{
+    public string Name => "realtime";
+    public string Description => "bridge/echo vs a bare WebSocket echo: msgs/s and p50/p99 RTT for 1 KiB and 100 KiB";
+
+    public async Task RunAsync(string[] args, TextWriter output)
+    {
+        var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        var app = BridgeServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"], configure: null);
+        app.Map("/bare-echo", async (HttpContext http) =>
+        {
+            using var ws = await http.WebSockets.AcceptWebSocketAsync();
+            var buffer = new byte[256 * 1024];
+            while (true)
+            {
+                var length = 0;
+                ValueWebSocketReceiveResult r;
+                do
+                {
+                    r = await ws.ReceiveAsync(buffer.AsMemory(length), default);
+                    length += r.Count;
+                } while (!r.EndOfMessage && r.MessageType != WebSocketMessageType.Close);
+                if (r.MessageType == WebSocketMessageType.Close) break;
+                await ws.SendAsync(buffer.AsMemory(0, length), r.MessageType, true, default);
+            }
+            await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", default);
+        });
+        await app.StartAsync();
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("http://", "ws://");
+        output.WriteLine($"# realtime echo benchmark: {Environment.ProcessorCount} cores, {seconds} s per case, one message in flight, client and server in one process");
+        output.WriteLine("| payload | endpoint | msgs/s | p50 RTT (ms) | p99 RTT (ms) | throughput ratio |");
+        output.WriteLine("|---|---|---|---|---|---|");
+        foreach (var size in new[] { 1024, 100 * 1024 })
+        {
+            var payload = new byte[size];
+            new Random(size).NextBytes(payload);
+            var message = MsgPackSerializer.EncodeToArray(MsgValue.Map(("image", payload), ("request_id", "bench")));
+            var bare = await Measure(new Uri(address + "/bare-echo"), message, seconds);
+            var bridge = await Measure(new Uri(address + "/bridge/echo/realtime"), message, seconds);
+            var label = size >= 1024 * 1024 ? $"{size / 1024 / 1024} MiB" : $"{size / 1024} KiB";
+            output.WriteLine($"| {label} | bare WebSocket echo | {bare.Rate:F0} | {bare.P50:F3} | {bare.P99:F3} | 1.00 |");
+            output.WriteLine($"| {label} | bridge/echo (msgpack) | {bridge.Rate:F0} | {bridge.P50:F3} | {bridge.P99:F3} | {bridge.Rate / bare.Rate:F2} |");
+        }
+        await app.StopAsync();
+    }
+
+    private static async Task<(double Rate, double P50, double P99)> Measure(Uri url, byte[] message, double seconds)
+    {
+        using var ws = new ClientWebSocket();
+        await ws.ConnectAsync(url, default);
+        var buffer = new byte[message.Length + 4096];
+        // Warm-up, then the timed run.
+        for (var i = 0; i < 200; i++) await RoundTrip(ws, message, buffer);
+        var samples = new List<double>(100_000);
+        var total = Stopwatch.StartNew();
+        while (total.Elapsed.TotalSeconds < seconds)
+        {
+            var start = Stopwatch.GetTimestamp();
+            await RoundTrip(ws, message, buffer);
+            samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+        }
+        var rate = samples.Count / total.Elapsed.TotalSeconds;
+        await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "", default);
+        samples.Sort();
+        return (rate, samples[samples.Count / 2], samples[(int)(samples.Count * 0.99)]);
+    }
+
+    private static async Task RoundTrip(ClientWebSocket ws, byte[] message, byte[] buffer)
+    {
+        await ws.SendAsync(message, WebSocketMessageType.Binary, true, default);
+        var length = 0;
+        ValueWebSocketReceiveResult r;
+        do
+        {
+            r = await ws.ReceiveAsync(buffer.AsMemory(length), default);
+            length += r.Count;
+        } while (!r.EndOfMessage);
+        if (length != message.Length) throw new InvalidOperationException($"echo returned {length} bytes, sent {message.Length}");
+    }
+}
