@@ -46,7 +46,7 @@ public ref struct RtpPacketWriter
     }
 
     /// <summary>Appends a one-byte-form extension element: id 1..14, 1..16 bytes of data (RFC 8285 §4.2).</summary>
-    public void AddExtension(int id, ReadOnlySpan<byte> data)
+    public void AddExtension(int id, scoped ReadOnlySpan<byte> data)
     {
         if (_stage > 1) throw new InvalidOperationException("extensions must come before the payload");
         if (id is < 1 or > 14) throw new ArgumentOutOfRangeException(nameof(id), "one-byte extension ids are 1..14");
@@ -67,7 +67,7 @@ public ref struct RtpPacketWriter
     }
 
     /// <summary>Appends payload bytes.</summary>
-    public void WritePayload(ReadOnlySpan<byte> payload)
+    public void WritePayload(scoped ReadOnlySpan<byte> payload)
     {
         payload.CopyTo(Reserve(payload.Length));
     }

@@ -38,7 +38,7 @@ public ref struct RtcpCompoundWriter
     }
 
     /// <summary>SR (RFC 3550 §6.4.1) with up to 31 report blocks.</summary>
-    public bool WriteSenderReport(uint ssrc, ulong ntpTimestamp, uint rtpTimestamp, uint packetCount, uint octetCount, ReadOnlySpan<ReportBlock> blocks)
+    public bool WriteSenderReport(uint ssrc, ulong ntpTimestamp, uint rtpTimestamp, uint packetCount, uint octetCount, scoped ReadOnlySpan<ReportBlock> blocks)
     {
         if (!Begin(28 + ReportBlock.Size * blocks.Length, blocks.Length, RtcpConstants.SenderReport, out var p)) return false;
         BinaryPrimitives.WriteUInt32BigEndian(p.Slice(4), ssrc);
@@ -51,7 +51,7 @@ public ref struct RtcpCompoundWriter
     }
 
     /// <summary>RR (RFC 3550 §6.4.2) with up to 31 report blocks (0 is valid: an empty RR).</summary>
-    public bool WriteReceiverReport(uint ssrc, ReadOnlySpan<ReportBlock> blocks)
+    public bool WriteReceiverReport(uint ssrc, scoped ReadOnlySpan<ReportBlock> blocks)
     {
         if (!Begin(8 + ReportBlock.Size * blocks.Length, blocks.Length, RtcpConstants.ReceiverReport, out var p)) return false;
         BinaryPrimitives.WriteUInt32BigEndian(p.Slice(4), ssrc);
@@ -60,7 +60,7 @@ public ref struct RtcpCompoundWriter
     }
 
     /// <summary>SDES with one chunk holding a CNAME item (RFC 3550 §6.5.1); CNAME at most 255 bytes of UTF-8.</summary>
-    public bool WriteSourceDescriptionCname(uint ssrc, ReadOnlySpan<byte> cname)
+    public bool WriteSourceDescriptionCname(uint ssrc, scoped ReadOnlySpan<byte> cname)
     {
         if (cname.Length > 255) return false;
         int chunk = 4 + 2 + cname.Length + 1; // SSRC, type, length, text, null item
@@ -75,7 +75,7 @@ public ref struct RtcpCompoundWriter
     }
 
     /// <summary>BYE (RFC 3550 §6.6) for up to 31 SSRCs with an optional reason (≤ 255 bytes).</summary>
-    public bool WriteGoodbye(ReadOnlySpan<uint> ssrcs, ReadOnlySpan<byte> reason = default)
+    public bool WriteGoodbye(scoped ReadOnlySpan<uint> ssrcs, scoped ReadOnlySpan<byte> reason = default)
     {
         if (reason.Length > 255) return false;
         int size = 4 + 4 * ssrcs.Length + (reason.IsEmpty ? 0 : (1 + reason.Length + 3) & ~3);
@@ -95,7 +95,7 @@ public ref struct RtcpCompoundWriter
     /// Generic NACK (RFC 4585 §6.2.1) for <paramref name="lostSequenceNumbers"/> (ascending, in wrap order): each
     /// entry's PID is the first uncovered number and BLP covers the next 16.
     /// </summary>
-    public bool WriteGenericNack(uint senderSsrc, uint mediaSsrc, ReadOnlySpan<ushort> lostSequenceNumbers)
+    public bool WriteGenericNack(uint senderSsrc, uint mediaSsrc, scoped ReadOnlySpan<ushort> lostSequenceNumbers)
     {
         if (lostSequenceNumbers.IsEmpty) return false;
         int entries = 0;
@@ -135,7 +135,7 @@ public ref struct RtcpCompoundWriter
     }
 
     /// <summary>FIR (RFC 5104 §4.3.1): media SSRC 0 and one entry per requested stream.</summary>
-    public bool WriteFullIntraRequest(uint senderSsrc, ReadOnlySpan<FirEntry> entries)
+    public bool WriteFullIntraRequest(uint senderSsrc, scoped ReadOnlySpan<FirEntry> entries)
     {
         if (entries.IsEmpty) return false;
         if (!Begin(12 + 8 * entries.Length, RtcpConstants.FmtFir, RtcpConstants.PayloadFeedback, out var p)) return false;
@@ -152,7 +152,7 @@ public ref struct RtcpCompoundWriter
     }
 
     /// <summary>REMB (draft-alvestrand-rmcat-remb §2.2): <paramref name="bitrateBps"/> as 18-bit mantissa · 2^exp (rounded down).</summary>
-    public bool WriteRemb(uint senderSsrc, ulong bitrateBps, ReadOnlySpan<uint> ssrcs)
+    public bool WriteRemb(uint senderSsrc, ulong bitrateBps, scoped ReadOnlySpan<uint> ssrcs)
     {
         if (ssrcs.Length > 255) return false;
         if (!Begin(20 + 4 * ssrcs.Length, RtcpConstants.FmtApplication, RtcpConstants.PayloadFeedback, out var p)) return false;
