@@ -60,7 +60,9 @@ public sealed class RembEstimator
             long age = nowMs - _bucketStart[i];
             if (_bucketStart[i] != long.MinValue && age >= 0 && age < WindowMs) total += _bytes[i];
         }
-        return total * 8 * 1000 / WindowMs;
+        // The buckets counted span the full older buckets plus the elapsed part of the current one.
+        long spanMs = WindowMs - _bucketMs + Mod(nowMs, _bucketMs);
+        return spanMs <= 0 ? 0 : total * 8 * 1000 / spanMs;
     }
 
     /// <summary>
