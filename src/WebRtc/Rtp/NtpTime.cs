@@ -15,7 +15,7 @@ public static class NtpTime
 
     /// <summary>Milliseconds since the Unix epoch for an NTP time.</summary>
     public static long ToUnixMilliseconds(ulong ntp)
-        => ((long)(ntp >> 32) - UnixEpochOffsetSeconds) * 1000 + (long)(((ntp & 0xFFFF_FFFF) * 1000) >> 32);
+        => ((long)(ntp >> 32) - UnixEpochOffsetSeconds) * 1000 + (long)(((ntp & 0xFFFF_FFFF) * 1000 + 0x8000_0000) >> 32);
 
     /// <summary>The middle 32 bits (16.16 seconds), the form of LSR in report blocks (RFC 3550 §6.4.1).</summary>
     public static uint Middle32(ulong ntp) => (uint)(ntp >> 16);

@@ -317,10 +317,9 @@ public class SrtpContextTests
             rx.TryUnprotectRtcp(rtcp.AsSpan(0, rn), out _);
         }
         for (int i = 0; i < 200; i++) Once(i);
-        long before = GC.GetAllocatedBytesForCurrentThread();
-        for (int i = 200; i < 1200; i++) Once(i);
-        long allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        int next = 200;
+        long allocated = WebRtcBridge.WebRtc.Tests.Rtp.AllocationProbe.MinAllocatedBytes(() => { for (int k = 0; k < 500; k++) Once(next++); });
         Assert.Equal(0, rx.AuthFailures + rx.ReplayDrops + rx.MalformedDrops);
-        Assert.True(allocated < 1000, $"{allocated} bytes allocated for 1000 packets");
+        Assert.True(allocated == 0, $"{allocated} bytes allocated for 500 packets");
     }
 }

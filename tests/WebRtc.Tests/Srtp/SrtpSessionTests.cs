@@ -49,3 +49,31 @@ public class SrtpSessionTests
     public void WrongMaterialLength_Throws()
         => Assert.Throws<ArgumentException>(() => SrtpSession.Create(SrtpProtectionProfile.AeadAes128Gcm, new byte[60], true));
 }
+
+public class SrtcpUnencryptedGcmTests
+{
+    [Fact]
+    public void Gcm_EBitZero_WholePacketIsAad_Accepted_AndTamperRejected()
+    {
+        // RFC 7714 §9.2: unencrypted SRTCP: AAD = RTCP packet || E|index, empty plaintext; wire = packet || tag || E|index.
+        var key = Convert.FromHexString("000102030405060708090a0b0c0d0e0f");
+        var salt = Convert.FromHexString("517569642070726f2071756f");
+        var keys = new SrtpSessionKeys(key, [], salt, key, [], salt);
+        var rtcp = Convert.FromHexString("81c8000d4d6172734e5450314e545032525450200000042a0000e9304c756e61deadbeefdeadbeefdeadbeefdeadbeefdeadbeef");
+        uint index = 0x5d4;
+        var eIndex = new byte[] { 0x00, 0x00, 0x05, 0xd4 };
+        var iv = Convert.FromHexString("517524055203726f207170bb"); // the §17.1 IV for SSRC 4d617273, index 5d4
+        var tag = new byte[16];
+        using (var gcm = new System.Security.Cryptography.AesGcm(key, 16))
+            gcm.Encrypt(iv, ReadOnlySpan<byte>.Empty, Span<byte>.Empty, tag, rtcp.Concat(eIndex).ToArray());
+        var wire = rtcp.Concat(tag).Concat(eIndex).ToArray();
+        var bad = (byte[])wire.Clone();
+        bad[20] ^= 1;
+        using var rx = new SrtpContext(SrtpProtectionProfile.AeadAes128Gcm, keys);
+        Assert.False(rx.TryUnprotectRtcp(bad, out _));
+        Assert.True(rx.TryUnprotectRtcp(wire, out int n));
+        Assert.Equal(rtcp, wire.AsSpan(0, n).ToArray());
+        Assert.Equal(1, rx.AuthFailures);
+        Assert.Equal(0x5d4u, index);
+    }
+}
