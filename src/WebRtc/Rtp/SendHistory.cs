@@ -19,9 +19,10 @@ public sealed class SendHistory
 
     /// <summary>
     /// Creates a history of <paramref name="capacity"/> packets (rounded up to a power of two, 16..32768) of up to
-    /// <paramref name="maxPacketSize"/> bytes. The default 2048 × 1500 keeps over 1 s even at 2000 packets/s.
+    /// <paramref name="maxPacketSize"/> bytes. The default 1024 × 1500 (1.5 MB) keeps 1 s of video up to 1024
+    /// packets/s (about 9 Mbit/s of 1100-byte payloads); <see cref="EvictedYoungerThanOneSecond"/> shows when it does not.
     /// </summary>
-    public SendHistory(int capacity = 2048, int maxPacketSize = 1500, long maxAgeMs = 2000)
+    public SendHistory(int capacity = 1024, int maxPacketSize = 1500, long maxAgeMs = 2000)
     {
         if (capacity is < 1 or > 32768) throw new ArgumentOutOfRangeException(nameof(capacity));
         if (maxPacketSize < 12) throw new ArgumentOutOfRangeException(nameof(maxPacketSize));

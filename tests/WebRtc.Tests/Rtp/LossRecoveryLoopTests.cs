@@ -24,6 +24,8 @@ public class LossRecoveryLoopTests
         var wire = new byte[1500];
         var rtcpBuf = new byte[1500];
         Span<ushort> lost = stackalloc ushort[256];
+        Span<ushort> requested = stackalloc ushort[256];
+        var resend = new byte[1500];
         var drop = new Random(12);
         ushort seq = 65400;
         for (int i = 0; i < 400; i++, seq++)
@@ -50,9 +52,7 @@ public class LossRecoveryLoopTests
             var reader = new RtcpCompoundReader(rtcpBuf.AsSpan(0, rlen));
             Assert.True(reader.TryReadNext(out var pkt));
             var nackPacket = pkt.AsGenericNack();
-            Span<ushort> requested = stackalloc ushort[256];
             int rq = nackPacket.CopyLostSequenceNumbers(requested);
-            var resend = new byte[1500];
             for (int k = 0; k < rq; k++)
             {
                 if (!history.TryGetForRetransmission(requested[k], now, 20, resend, out int len)) continue;
