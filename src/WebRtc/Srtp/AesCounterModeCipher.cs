@@ -10,7 +10,7 @@ namespace WebRtcBridge.WebRtc.Srtp;
 /// </summary>
 internal sealed class AesCounterModeCipher : IDisposable
 {
-    private const int ChunkBlocks = 32;
+    private const int ChunkBlocks = 96; // 1536 bytes: one ECB call covers an MTU-sized payload
     private readonly Aes _aes;
     private readonly ICryptoTransform _ecb;
     private readonly byte[] _counters = new byte[ChunkBlocks * 16];
