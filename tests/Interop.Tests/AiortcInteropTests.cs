@@ -1,0 +1,179 @@
+#if PEERCONNECTION
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+using WebRtcBridge.Interop.Tests.Infrastructure;
+using WebRtcBridge.WebRtc;
+using WebRtcBridge.WebRtc.Media;
+using Xunit.Abstractions;
+
+namespace WebRtcBridge.Interop.Tests;
+
+/// <summary>
+/// Our server-role <see cref="PeerConnection"/> (ICE-lite, DTLS passive) against aiortc 1.4 (Debian python3-aiortc)
+/// as the offering client, inside the private network namespace of scripts/netns-run.sh: aiortc on veth-b, we on
+/// veth-a. aiortc offers AES_CM_128_HMAC_SHA1_80 only, so this is also the AES-CM SRTP path against a real peer.
+/// </summary>
+[Trait("Category", "Interop")]
+public sealed class AiortcInteropTests(ITestOutputHelper output)
+{
+    /// <summary>aiortc stops once it has received this many frames.</summary>
+    private const int FramesWanted = 150;
+
+    /// <summary>Both directions must carry at least this many decoded frames (about 2 s of video at 30 fps).</summary>
+    private const int MinFrames = 60;
+
+    /// <summary>aiortc's bound on each wait and on the media run.</summary>
+    private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(25);
+
+    /// <summary>Every frame we decode is sent straight back (through a latest-frame-wins slot).</summary>
+    [Fact]
+    public Task Aiortc_client_video_is_decoded_and_echoed_back() => RunAsync(echo: true);
+
+    /// <summary>We send our own 640x480 test pattern at 30 fps while decoding aiortc's video.</summary>
+    [Fact]
+    public Task Aiortc_client_receives_our_test_pattern() => RunAsync(echo: false);
+
+    private async Task RunAsync(bool echo)
+    {
+        var ours = InteropEnvironment.AddressA;
+        var theirs = InteropEnvironment.AddressB;
+        var python = await InteropEnvironment.RequireAiortcPythonAsync();
+        var script = Path.Combine(InteropEnvironment.PeersDirectory, "aiortc_peer.py");
+        Assert.True(File.Exists(script), $"peer script missing: {script}");
+
+        await using var peer = ChildProcess.Start(python,
+            [script, "--host-address", theirs.ToString(), "--frames", FramesWanted.ToString(), "--timeout", PeerTimeout.TotalSeconds.ToString()],
+            hardTimeout: TimeSpan.FromSeconds(120), log: Log);
+
+        var offer = await peer.ReadJsonAsync(PeerTimeout, ["offer"], skipped: Log);
+        var offerSdp = offer.GetProperty("sdp").GetString()!;
+        Log("aiortc offer:\n" + offerSdp.TrimEnd());
+
+        await using var pc = new PeerConnection(new PeerConnectionOptions { HostAddresses = [ours], BindAddress = ours });
+        var connected = new TaskCompletionSource<PeerConnectionState>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var states = new List<string>();
+        pc.ConnectionStateChanged += s =>
+        {
+            lock (states) states.Add($"{s}");
+            if (s is PeerConnectionState.Connected or PeerConnectionState.Failed or PeerConnectionState.Closed)
+                connected.TrySetResult(s);
+        };
+
+        using var slot = new LatestFrameSlot();
+        long framesReceived = 0, framesChecked = 0, framesNonBlank = 0;
+        int lastWidth = 0, lastHeight = 0;
+        pc.FrameReceived += frame =>
+        {
+            var n = Interlocked.Increment(ref framesReceived);
+            lastWidth = frame.Width;
+            lastHeight = frame.Height;
+            if (n % 10 == 1)
+            {
+                Interlocked.Increment(ref framesChecked);
+                if (LumaRange(frame) > 32) Interlocked.Increment(ref framesNonBlank);
+            }
+            if (echo) slot.Offer(frame); // the slot owns it now
+            else frame.Dispose();
+        };
+
+        var clock = Stopwatch.StartNew();
+        var answer = await pc.AcceptOfferAsync(offerSdp);
+        Log("our answer:\n" + answer.TrimEnd());
+        await peer.WriteJsonAsync(new { type = "answer", sdp = answer });
+
+        using var stopSending = new CancellationTokenSource();
+        var sender = echo ? EchoLoopAsync(pc, slot, stopSending.Token) : PatternLoopAsync(pc, stopSending.Token);
+
+        var finalState = await WaitAsync(connected.Task, TimeSpan.FromSeconds(30),
+            () => $"no Connected/Failed within 30 s; states: {string.Join(",", states)}; peer stderr:\n{peer.StderrTail}");
+        Log($"connection state {finalState} after {clock.ElapsedMilliseconds} ms (states: {string.Join(",", states)})");
+        Assert.True(finalState == PeerConnectionState.Connected,
+            $"connection ended {finalState}: {pc.FailureReason}; peer stderr:\n{peer.StderrTail}");
+
+        var result = await peer.ReadJsonAsync(PeerTimeout + TimeSpan.FromSeconds(30), ["result"], skipped: Log);
+        var mediaSeconds = clock.Elapsed.TotalSeconds;
+        await stopSending.CancelAsync();
+        await sender;
+        var stats = pc.GetStats();
+        await pc.CloseAsync();
+        var exitCode = await peer.WaitForExitAsync(TimeSpan.FromSeconds(20));
+
+        Log($"aiortc result: {result.GetRawText()}");
+        Log($"our side after {mediaSeconds:0.0} s: FrameReceived events {framesReceived} ({framesNonBlank}/{framesChecked} sampled frames not blank), " +
+            $"last size {lastWidth}x{lastHeight}, echo slot replaced {slot.Replaced}");
+        Log($"our stats: {JsonSerializer.Serialize(stats)}");
+        Log($"aiortc exit code {exitCode}");
+
+        Assert.Equal(0, exitCode);
+        Assert.Equal("connected", result.GetProperty("connectionState").GetString());
+        Assert.Equal("SRTP_AES128_CM_SHA1_80", result.GetProperty("srtpProfile").GetString());
+
+        // aiortc -> us
+        Assert.True(framesReceived >= MinFrames, $"we decoded only {framesReceived} frames (want >= {MinFrames})");
+        Assert.True(stats.FramesDecoded >= MinFrames, $"stats.FramesDecoded {stats.FramesDecoded} < {MinFrames}");
+        Assert.True(framesChecked > 0 && framesNonBlank == framesChecked, $"blank frames from aiortc: {framesNonBlank}/{framesChecked} sampled not blank");
+        Assert.Equal((640, 480), (lastWidth, lastHeight));
+
+        // us -> aiortc
+        var theyReceived = result.GetProperty("framesReceived").GetInt32();
+        Assert.True(theyReceived >= MinFrames, $"aiortc received only {theyReceived} frames (want >= {MinFrames})");
+        Assert.True(stats.FramesEncoded >= MinFrames, $"stats.FramesEncoded {stats.FramesEncoded} < {MinFrames}");
+        var theirChecked = result.GetProperty("framesChecked").GetInt32();
+        Assert.True(theirChecked > 0 && result.GetProperty("framesNonBlank").GetInt32() == theirChecked,
+            "aiortc saw blank frames from us");
+        Assert.Equal(640, result.GetProperty("width").GetInt32());
+        Assert.Equal(480, result.GetProperty("height").GetInt32());
+    }
+
+    private static async Task EchoLoopAsync(PeerConnection pc, LatestFrameSlot slot, CancellationToken cancel)
+    {
+        while (await slot.TakeAsync(cancel) is { } frame)
+        {
+            using (frame) pc.SendFrame(frame);
+        }
+    }
+
+    private static async Task PatternLoopAsync(PeerConnection pc, CancellationToken cancel)
+    {
+        using var frame = VideoFrame.Create(640, 480);
+        using var timer = new PeriodicTimer(TimeSpan.FromMilliseconds(1000.0 / 30));
+        var start = Stopwatch.GetTimestamp();
+        for (var index = 0; ; index++)
+        {
+            try
+            {
+                if (!await timer.WaitForNextTickAsync(cancel)) return;
+            }
+            catch (OperationCanceledException) { return; }
+            TestPattern.Render(frame, index);
+            frame.RtpTimestamp = (uint)(Stopwatch.GetElapsedTime(start).TotalSeconds * 90000);
+            pc.SendFrame(frame);
+        }
+    }
+
+    private static int LumaRange(VideoFrame frame)
+    {
+        var y = frame.Y;
+        int min = 255, max = 0;
+        for (var i = 0; i < y.Length; i += 97)
+        {
+            min = Math.Min(min, y[i]);
+            max = Math.Max(max, y[i]);
+        }
+        return max - min;
+    }
+
+    private static async Task<T> WaitAsync<T>(Task<T> task, TimeSpan timeout, Func<string> onTimeout)
+    {
+        if (await Task.WhenAny(task, Task.Delay(timeout)) != task) Assert.Fail(onTimeout());
+        return await task;
+    }
+
+    private void Log(string line)
+    {
+        try { output.WriteLine(line); }
+        catch (InvalidOperationException) { /* after the test ended */ }
+    }
+}
+#endif

@@ -1,7 +1,0 @@
-namespace WebRtcBridge.Interop.Tests;
-
-public class PlaceholderTests
-{
-    [Fact]
-    public void Builds() => Assert.True(true);
-}
