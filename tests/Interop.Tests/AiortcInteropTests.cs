@@ -1,4 +1,5 @@
 #if PEERCONNECTION
+
 using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
@@ -10,9 +11,10 @@ using Xunit.Abstractions;
 namespace WebRtcBridge.Interop.Tests;
 
 /// <summary>
-/// Our server-role <see cref="PeerConnection"/> (ICE-lite, DTLS passive) against aiortc 1.4 (Debian python3-aiortc)
-/// as the offering client, inside the private network namespace of scripts/netns-run.sh: aiortc on veth-b, we on
-/// veth-a. aiortc offers AES_CM_128_HMAC_SHA1_80 only, so this is also the AES-CM SRTP path against a real peer.
+/// Our <see cref="PeerConnection"/> against aiortc 1.4 (Debian python3-aiortc), inside the private network namespace
+/// of scripts/netns-run.sh: aiortc on veth-b, we on veth-a. Server role (ICE-lite, DTLS passive) with aiortc
+/// offering, and client role (full controlling ICE, our offer) with aiortc answering. aiortc offers
+/// AES_CM_128_HMAC_SHA1_80 only, so this is also the AES-CM SRTP path against a real peer.
 /// </summary>
 [Trait("Category", "Interop")]
 public sealed class AiortcInteropTests(ITestOutputHelper output)
@@ -26,15 +28,19 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
     /// <summary>aiortc's bound on each wait and on the media run.</summary>
     private static readonly TimeSpan PeerTimeout = TimeSpan.FromSeconds(25);
 
-    /// <summary>Every frame we decode is sent straight back (through a latest-frame-wins slot).</summary>
+    /// <summary>Server role; every frame we decode is sent straight back (through a latest-frame-wins slot).</summary>
     [Fact]
-    public Task Aiortc_client_video_is_decoded_and_echoed_back() => RunAsync(echo: true);
+    public Task Server_role_decodes_aiortc_video_and_echoes_it_back() => RunAsync(echo: true, weOffer: false);
 
-    /// <summary>We send our own 640x480 test pattern at 30 fps while decoding aiortc's video.</summary>
+    /// <summary>Server role; we send our own 640x480 test pattern at 30 fps while decoding aiortc's video.</summary>
     [Fact]
-    public Task Aiortc_client_receives_our_test_pattern() => RunAsync(echo: false);
+    public Task Server_role_sends_our_test_pattern_to_aiortc() => RunAsync(echo: false, weOffer: false);
 
-    private async Task RunAsync(bool echo)
+    /// <summary>Client role: our offer, aiortc answers (full ICE on both sides, we control); echo.</summary>
+    [Fact]
+    public Task Client_role_offer_answered_by_aiortc_echoes_video() => RunAsync(echo: true, weOffer: true);
+
+    private async Task RunAsync(bool echo, bool weOffer)
     {
         var ours = InteropEnvironment.AddressA;
         var theirs = InteropEnvironment.AddressB;
@@ -43,12 +49,8 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
         Assert.True(File.Exists(script), $"peer script missing: {script}");
 
         await using var peer = ChildProcess.Start(python,
-            [script, "--host-address", theirs.ToString(), "--frames", FramesWanted.ToString(), "--timeout", PeerTimeout.TotalSeconds.ToString()],
+            [script, "--role", weOffer ? "answer" : "offer", "--host-address", theirs.ToString(), "--frames", FramesWanted.ToString(), "--timeout", PeerTimeout.TotalSeconds.ToString()],
             hardTimeout: TimeSpan.FromSeconds(120), log: Log);
-
-        var offer = await peer.ReadJsonAsync(PeerTimeout, ["offer"], skipped: Log);
-        var offerSdp = offer.GetProperty("sdp").GetString()!;
-        Log("aiortc offer:\n" + offerSdp.TrimEnd());
 
         await using var pc = new PeerConnection(new PeerConnectionOptions { HostAddresses = [ours], BindAddress = ours });
         var connected = new TaskCompletionSource<PeerConnectionState>(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -78,9 +80,23 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
         };
 
         var clock = Stopwatch.StartNew();
-        var answer = await pc.AcceptOfferAsync(offerSdp);
-        Log("our answer:\n" + answer.TrimEnd());
-        await peer.WriteJsonAsync(new { type = "answer", sdp = answer });
+        if (weOffer)
+        {
+            var offer = await pc.CreateOfferAsync();
+            Log("our offer:\n" + offer.TrimEnd());
+            await peer.WriteJsonAsync(new { type = "offer", sdp = offer });
+            var answer = (await peer.ReadJsonAsync(PeerTimeout, ["answer"], skipped: Log)).GetProperty("sdp").GetString()!;
+            Log("aiortc answer:\n" + answer.TrimEnd());
+            await pc.SetRemoteAnswerAsync(answer);
+        }
+        else
+        {
+            var offer = (await peer.ReadJsonAsync(PeerTimeout, ["offer"], skipped: Log)).GetProperty("sdp").GetString()!;
+            Log("aiortc offer:\n" + offer.TrimEnd());
+            var answer = await pc.AcceptOfferAsync(offer);
+            Log("our answer:\n" + answer.TrimEnd());
+            await peer.WriteJsonAsync(new { type = "answer", sdp = answer });
+        }
 
         using var stopSending = new CancellationTokenSource();
         var sender = echo ? EchoLoopAsync(pc, slot, stopSending.Token) : PatternLoopAsync(pc, stopSending.Token);
@@ -89,7 +105,7 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
             () => $"no Connected/Failed within 30 s; states: {string.Join(",", states)}; peer stderr:\n{peer.StderrTail}");
         Log($"connection state {finalState} after {clock.ElapsedMilliseconds} ms (states: {string.Join(",", states)})");
         Assert.True(finalState == PeerConnectionState.Connected,
-            $"connection ended {finalState}: {pc.FailureReason}; peer stderr:\n{peer.StderrTail}");
+            $"connection ended {finalState}: {pc.FailureReason}; our stats {JsonSerializer.Serialize(pc.GetStats())}; peer stderr:\n{peer.StderrTail}");
 
         var result = await peer.ReadJsonAsync(PeerTimeout + TimeSpan.FromSeconds(30), ["result"], skipped: Log);
         var mediaSeconds = clock.Elapsed.TotalSeconds;
@@ -108,6 +124,11 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
         Assert.Equal(0, exitCode);
         Assert.Equal("connected", result.GetProperty("connectionState").GetString());
         Assert.Equal("SRTP_AES128_CM_SHA1_80", result.GetProperty("srtpProfile").GetString());
+        // server role: we are DTLS passive, so aiortc is the DTLS client; client role: aiortc answers "active"
+        Assert.Equal("client", result.GetProperty("dtlsRole").GetString());
+        Assert.Equal(0, stats.SrtpAuthFailures);
+        Assert.True(stats.RoundTripTime is not null, "no RTT: no receiver report from aiortc about our stream was used");
+        Assert.True(stats.AvailableOutgoingBitrate is not null, "no REMB from aiortc was used");
 
         // aiortc -> us
         Assert.True(framesReceived >= MinFrames, $"we decoded only {framesReceived} frames (want >= {MinFrames})");
@@ -176,4 +197,5 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
         catch (InvalidOperationException) { /* after the test ended */ }
     }
 }
+
 #endif

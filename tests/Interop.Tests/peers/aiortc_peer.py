@@ -4,8 +4,10 @@
 Sends a generated 640x480 moving test pattern as a video track and receives the remote video track, counting
 decoded frames. Signaling is JSON lines on stdin/stdout:
 
-  out: {"type":"offer","sdp":...}           after ICE gathering completed (candidates are in the SDP)
+  out: {"type":"offer","sdp":...}           --role offer (default), after ICE gathering completed (candidates
+                                             are in the SDP)
   in:  {"type":"answer","sdp":...}
+  (--role answer: in {"type":"offer"}, out {"type":"answer"} with aiortc's candidates, full ICE, controlled)
   in:  {"type":"stop"}                       optional: finish now and report
   out: {"type":"state", ...}                 progress notes (connection state changes)
   out: {"type":"result","framesReceived":..,"framesSent":..,"width":..,"height":..,...}   then exit 0
@@ -139,6 +141,14 @@ def srtp_profile_name(pc):
     return "none"
 
 
+def dtls_role(pc):
+    for transceiver in pc.getTransceivers():
+        role = getattr(transceiver.receiver.transport, "_role", None)
+        if role:
+            return role
+    return None
+
+
 async def run(args):
     from aiortc import RTCConfiguration, RTCPeerConnection, RTCSessionDescription
 
@@ -149,7 +159,8 @@ async def run(args):
 
     pc = RTCPeerConnection(RTCConfiguration(iceServers=[]))
     track = make_pattern_track(args.fps)
-    pc.addTransceiver(track, direction="sendrecv")
+    if args.role == "offer":
+        pc.addTransceiver(track, direction="sendrecv")
 
     received = {"frames": 0, "width": 0, "height": 0, "nonBlank": 0, "checked": 0, "first": None}
     done = asyncio.Event()
@@ -184,16 +195,26 @@ async def run(args):
             failed["reason"] = "connection failed"
             done.set()
 
-    await asyncio.wait_for(pc.setLocalDescription(await pc.createOffer()), args.timeout)
-    emit({"type": "offer", "sdp": pc.localDescription.sdp})
+    async def wait_for(kind):
+        while True:
+            msg = await stdin.next(args.timeout)
+            if msg.get("type") == kind:
+                return msg
+            if msg.get("type") in ("eof", "stop"):
+                raise RuntimeError("no %s: got %s" % (kind, msg.get("type")))
 
-    while True:
-        msg = await stdin.next(args.timeout)
-        if msg.get("type") == "answer":
-            break
-        if msg.get("type") in ("eof", "stop"):
-            raise RuntimeError("no answer: got %s" % msg.get("type"))
-    await asyncio.wait_for(pc.setRemoteDescription(RTCSessionDescription(sdp=msg["sdp"], type="answer")), args.timeout)
+    if args.role == "offer":
+        await asyncio.wait_for(pc.setLocalDescription(await pc.createOffer()), args.timeout)
+        emit({"type": "offer", "sdp": pc.localDescription.sdp})
+        answer = await wait_for("answer")
+        await asyncio.wait_for(pc.setRemoteDescription(RTCSessionDescription(sdp=answer["sdp"], type="answer")), args.timeout)
+    else:
+        offer = await wait_for("offer")
+        await asyncio.wait_for(pc.setRemoteDescription(RTCSessionDescription(sdp=offer["sdp"], type="offer")), args.timeout)
+        pc.addTrack(track)  # takes the transceiver the offer created
+        # setLocalDescription gathers candidates; they are in the answer (no trickle)
+        await asyncio.wait_for(pc.setLocalDescription(await pc.createAnswer()), args.timeout)
+        emit({"type": "answer", "sdp": pc.localDescription.sdp})
     started = time.time()
 
     async def watch_stdin():
@@ -221,6 +242,7 @@ async def run(args):
         "secondsToFirstFrame": round(received["first"] - started, 3) if received["first"] else None,
         "connectionState": pc.connectionState,
         "srtpProfile": srtp_profile_name(pc),
+        "dtlsRole": dtls_role(pc),
         "failure": failed["reason"],
     }
     emit(result)
@@ -235,6 +257,8 @@ async def run(args):
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--role", choices=["offer", "answer"], default="offer",
+                        help="offer: print an offer, read an answer (default); answer: read an offer, print the answer")
     parser.add_argument("--host-address", help="gather ICE candidates on this address only (e.g. $NETNS_ADDR_B)")
     parser.add_argument("--frames", type=int, default=150, help="stop after receiving this many frames")
     parser.add_argument("--timeout", type=float, default=20.0, help="seconds for each wait and for the media run")
