@@ -1,7 +1,7 @@
-#if PEERCONNECTION
-
+#if PEERCONNECTION // until PeerConnection is merged into main; remove this guard then
 using System.Diagnostics;
 using System.Net;
+using System.Text.RegularExpressions;
 using System.Text.Json;
 using WebRtcBridge.Interop.Tests.Infrastructure;
 using WebRtcBridge.WebRtc;
@@ -40,7 +40,14 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
     [Fact]
     public Task Client_role_offer_answered_by_aiortc_echoes_video() => RunAsync(echo: true, weOffer: true);
 
-    private async Task RunAsync(bool echo, bool weOffer)
+    /// <summary>
+    /// Server role, echo, with 3% of RTP media packets dropped each way by a relay between us and aiortc: NACKs
+    /// both ways and retransmissions must keep the video going.
+    /// </summary>
+    [Fact]
+    public Task Server_role_recovers_from_rtp_loss_with_nack() => RunAsync(echo: true, weOffer: false, rtpLoss: 0.03);
+
+    private async Task RunAsync(bool echo, bool weOffer, double rtpLoss = 0)
     {
         var ours = InteropEnvironment.AddressA;
         var theirs = InteropEnvironment.AddressB;
@@ -79,6 +86,8 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
             else frame.Dispose();
         };
 
+        LossyUdpRelay? relay = null;
+        await using var relayOwner = new AsyncDisposer(() => relay);
         var clock = Stopwatch.StartNew();
         if (weOffer)
         {
@@ -95,6 +104,17 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
             Log("aiortc offer:\n" + offer.TrimEnd());
             var answer = await pc.AcceptOfferAsync(offer);
             Log("our answer:\n" + answer.TrimEnd());
+            if (rtpLoss > 0)
+            {
+                // aiortc must reach us through the lossy relay: announce the relay instead of our candidate
+                var candidate = Regex.Match(answer, $@"a=candidate:\S+ 1 udp \d+ {Regex.Escape(ours.ToString())} (\d+) typ host");
+                Assert.True(candidate.Success, "no host candidate on our address in the answer");
+                var target = new IPEndPoint(ours, int.Parse(candidate.Groups[1].Value));
+                relay = new LossyUdpRelay(ours, target, rtpLoss, seed: 7, LossyUdpRelay.IsRtpMedia);
+                answer = answer.Replace($"{ours} {target.Port} typ host", $"{relay.PublicEndPoint.Address} {relay.PublicEndPoint.Port} typ host")
+                               .Replace($"m=video {target.Port} ", $"m=video {relay.PublicEndPoint.Port} ");
+                Log($"lossy relay {relay.PublicEndPoint} -> {target}, RTP loss {rtpLoss:P0} each way");
+            }
             await peer.WriteJsonAsync(new { type = "answer", sdp = answer });
         }
 
@@ -120,6 +140,8 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
             $"last size {lastWidth}x{lastHeight}, echo slot replaced {slot.Replaced}");
         Log($"our stats: {JsonSerializer.Serialize(stats)}");
         Log($"aiortc exit code {exitCode}");
+        if (relay is not null)
+            Log($"relay: to us {relay.ForwardedIn} forwarded / {relay.DroppedIn} dropped; to aiortc {relay.ForwardedOut} forwarded / {relay.DroppedOut} dropped");
 
         Assert.Equal(0, exitCode);
         Assert.Equal("connected", result.GetProperty("connectionState").GetString());
@@ -145,6 +167,20 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
             "aiortc saw blank frames from us");
         Assert.Equal(640, result.GetProperty("width").GetInt32());
         Assert.Equal(480, result.GetProperty("height").GetInt32());
+
+        if (relay is not null)
+        {
+            Assert.True(relay.DroppedIn > 0 && relay.DroppedOut > 0, "the relay dropped nothing: loss not exercised");
+            Assert.True(stats.NackCount > 0, "we sent no NACK although aiortc's RTP was dropped");
+            Assert.True(stats.NackReceivedCount > 0, "aiortc sent no NACK although our RTP was dropped");
+            Assert.True(stats.RetransmittedPacketsSent > 0, "we retransmitted nothing on aiortc's NACKs");
+        }
+    }
+
+    /// <summary>Disposes whatever the getter returns at the end of the scope (for a resource made mid-test).</summary>
+    private sealed class AsyncDisposer(Func<IAsyncDisposable?> get) : IAsyncDisposable
+    {
+        public ValueTask DisposeAsync() => get() is { } d ? d.DisposeAsync() : ValueTask.CompletedTask;
     }
 
     private static async Task EchoLoopAsync(PeerConnection pc, LatestFrameSlot slot, CancellationToken cancel)
