@@ -51,13 +51,7 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
     {
         var ours = InteropEnvironment.AddressA;
         var theirs = InteropEnvironment.AddressB;
-        var python = await InteropEnvironment.RequireAiortcPythonAsync();
-        var script = Path.Combine(InteropEnvironment.PeersDirectory, "aiortc_peer.py");
-        Assert.True(File.Exists(script), $"peer script missing: {script}");
-
-        await using var peer = ChildProcess.Start(python,
-            [script, "--role", weOffer ? "answer" : "offer", "--host-address", theirs.ToString(), "--frames", FramesWanted.ToString(), "--timeout", PeerTimeout.TotalSeconds.ToString()],
-            hardTimeout: TimeSpan.FromSeconds(120), log: Log);
+        await using var peer = await AiortcPeer.StartAsync(weOffer ? "answer" : "offer", theirs, FramesWanted, PeerTimeout, Log);
 
         await using var pc = new PeerConnection(new PeerConnectionOptions { HostAddresses = [ours], BindAddress = ours });
         var connected = new TaskCompletionSource<PeerConnectionState>(TaskCreationOptions.RunContinuationsAsynchronously);
