@@ -35,29 +35,44 @@ internal static class PngRowFilter
     /// <summary>Applies filter <paramref name="type"/> to <paramref name="raw"/> into <paramref name="output"/> and returns the sum of absolute signed residuals (the W3C §12.8 heuristic).</summary>
     public static int Filter(byte type, ReadOnlySpan<byte> raw, ReadOnlySpan<byte> prior, Span<byte> output, int bpp)
     {
-        int n = raw.Length, cost = 0;
+        int n = raw.Length;
         output = output[..n];
-        for (int i = 0; i < n; i++)
+        prior = prior[..n];
+        int head = Math.Min(bpp, n);
+        switch (type)
         {
-            int a = i >= bpp ? raw[i - bpp] : 0;
-            int b = prior[i];
-            int c = i >= bpp ? prior[i - bpp] : 0;
-            byte predicted = type switch
-            {
-                Sub => (byte)a,
-                Up => (byte)b,
-                Average => (byte)((a + b) >> 1),
-                Paeth => PaethPredictor(a, b, c),
-                _ => 0,
-            };
-            byte v = (byte)(raw[i] - predicted);
-            output[i] = v;
-            cost += Math.Abs((int)(sbyte)v);
+            case Sub:
+                raw[..head].CopyTo(output);
+                for (int i = bpp; i < n; i++) output[i] = (byte)(raw[i] - raw[i - bpp]);
+                break;
+            case Up:
+                for (int i = 0; i < n; i++) output[i] = (byte)(raw[i] - prior[i]);
+                break;
+            case Average:
+                for (int i = 0; i < head; i++) output[i] = (byte)(raw[i] - (prior[i] >> 1));
+                for (int i = bpp; i < n; i++) output[i] = (byte)(raw[i] - ((raw[i - bpp] + prior[i]) >> 1));
+                break;
+            case Paeth:
+                for (int i = 0; i < head; i++) output[i] = (byte)(raw[i] - prior[i]);
+                for (int i = bpp; i < n; i++) output[i] = (byte)(raw[i] - PaethPredictor(raw[i - bpp], prior[i], prior[i - bpp]));
+                break;
+            default:
+                raw.CopyTo(output);
+                break;
         }
+        return SumOfAbsoluteResiduals(output);
+    }
+
+    /// <summary>Sum over bytes of |(sbyte)b|.</summary>
+    public static int SumOfAbsoluteResiduals(ReadOnlySpan<byte> data)
+    {
+        int cost = 0;
+        foreach (byte b in data) cost += b < 128 ? b : 256 - b;
         return cost;
     }
 
     /// <summary>W3C PNG §9.4.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.AggressiveInlining)]
     public static byte PaethPredictor(int a, int b, int c)
     {
         int p = a + b - c;
