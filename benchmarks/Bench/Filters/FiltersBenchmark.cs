@@ -53,6 +53,18 @@ public sealed class FiltersBenchmark : IBenchmark
         var pixelate4 = new PixelateFilter(4);
         Row("pixelate block_size=4", () => pixelate4.Apply(frame.Pixels, target.Pixels, width, height, stride));
 
+        // I420 fast paths (in place on a 640x480 frame's planes)
+        int cw = (width + 1) / 2, ch = (height + 1) / 2;
+        var planeY = new byte[width * height];
+        var planeU = new byte[cw * ch];
+        var planeV = new byte[cw * ch];
+        new Random(2).NextBytes(planeY);
+        foreach (var name in new[] { "invert", "grayscale", "mirror" })
+        {
+            var filter = FilterRegistry.Create(name);
+            Row($"{name} (I420 in place)", () => I420Filters.TryApplyInPlace(filter, planeY, width, planeU, cw, planeV, cw, width, height));
+        }
+
         var jpegWriter = new ArrayBufferWriter<byte>(1 << 21);
         foreach (int quality in new[] { 75, 90 })
         {
