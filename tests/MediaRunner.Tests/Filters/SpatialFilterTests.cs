@@ -144,3 +144,26 @@ public class SpatialFilterTests
         Assert.Equal(Px(255, 170, 85, 255), dst.GetPixel(10, 3));
     }
 }
+
+public class SobelLumaTests
+{
+    [Theory]
+    [InlineData(37, 23, 0)]
+    [InlineData(100, 3, 420)]
+    [InlineData(1, 1, 0)]
+    public void LumaVectorPath_EqualsScalar_AndGrayscaleFilter(int w, int h, int stride)
+    {
+        using var src = TestImages.Random(w, h, seed: w, stride);
+        var vector = new byte[w * h];
+        var scalar = new byte[w * h];
+        Sobel.Luma(src.Pixels, w, h, src.Stride, vector, vectorized: true);
+        Sobel.Luma(src.Pixels, w, h, src.Stride, scalar, vectorized: false);
+        Assert.Equal(scalar, vector);
+        for (int y = 0; y < h; y++)
+            for (int x = 0; x < w; x++)
+            {
+                var (r, g, b, _) = src.GetPixel(x, y);
+                Assert.Equal(GrayscaleFilter.Luma(r, g, b), vector[y * w + x]);
+            }
+    }
+}
