@@ -26,12 +26,12 @@ public sealed class FiltersBenchmark : IBenchmark
 
         output.WriteLine($"{width}x{height} RGBA, {runs} runs, {Environment.ProcessorCount} cores, " +
                          $"Vector<byte>.Count={System.Numerics.Vector<byte>.Count}, hw-accelerated={System.Numerics.Vector.IsHardwareAccelerated}");
-        output.WriteLine($"{"case",-34} {"median ms",10} {"p99 ms",10} {"mean ms",10} {"alloc B/run",12}");
+        output.WriteLine($"{"case",-46} {"median ms",10} {"p99 ms",10} {"mean ms",10} {"alloc B/run",12}");
 
         void Row(string label, Action action)
         {
             var (median, p99, mean, alloc) = Measure(action, runs);
-            output.WriteLine($"{label,-34} {median,10:F3} {p99,10:F3} {mean,10:F3} {alloc,12:F0}");
+            output.WriteLine($"{label,-46} {median,10:F3} {p99,10:F3} {mean,10:F3} {alloc,12:F0}");
         }
 
         foreach (var name in FilterRegistry.Names)
