@@ -19,6 +19,9 @@ public static class ImageFilterProcessor
 {
     public const string ImageField = "image";
 
+    /// <summary>Largest image accepted (4096 x 4096): a small JPEG may declare a huge size.</summary>
+    public const long MaxPixels = 4096L * 4096;
+
     public static FilteredImage Process(ReadOnlySpan<byte> encoded, string filterName,
         IReadOnlyDictionary<string, double> parameters, ImageFormat? outputFormat = null, int quality = 85)
     {
@@ -38,7 +41,7 @@ public static class ImageFilterProcessor
         RgbaImage source;
         try
         {
-            source = ImageCodecs.Decode(encoded);
+            source = ImageCodecs.Decode(encoded, MaxPixels);
         }
         catch (ImageFormatException e)
         {
