@@ -25,15 +25,7 @@ public static class ImageFilterProcessor
     public static FilteredImage Process(ReadOnlySpan<byte> encoded, string filterName,
         IReadOnlyDictionary<string, double> parameters, ImageFormat? outputFormat = null, int quality = 85)
     {
-        IImageFilter filter;
-        try
-        {
-            filter = FilterRegistry.Create(filterName, parameters);
-        }
-        catch (FilterArgumentException e)
-        {
-            throw new InputValidationException(e.Field, e.Message);
-        }
+        var filter = FilterSelection.Create(filterName, parameters);
         var format = ImageCodecs.Detect(encoded);
         if (format == ImageFormat.Unknown)
             throw new InputValidationException(ImageField, "image must be JPEG or PNG bytes");
