@@ -62,6 +62,8 @@ public static class BridgeServer
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseDefaultFiles();
         app.UseStaticFiles();
+        // Routing after static files: the app catch-all route would otherwise claim GET / before the demo is served.
+        app.UseRouting();
         app.MapGet("/health", (AppRegistry registry) => Results.Json(new
         {
             status = "ok",
