@@ -5,7 +5,7 @@ namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
 using PeerConnection = WebRtcBridge.WebRtc.PeerConnection;
 
 /// <summary>Two PeerConnections (server and client role) exchanging VP8 both ways over real 127.0.0.1 UDP.</summary>
-public class PeerConnectionLoopbackTests
+public class PeerConnectionLoopbackTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Frames = 300;
 
@@ -28,12 +28,14 @@ public class PeerConnectionLoopbackTests
         foreach (var (pc, counter) in new[] { (pair.Server, toServer), (pair.Client, toClient) })
         {
             var s = pc.GetStats();
+            output.WriteLine($"decoded {counter.Decoded}, max gap {counter.MaxGapMs} ms at ts {counter.MaxGapRtpTimestamp}: {s}");
             Assert.Equal(PeerConnectionState.Connected, s.State);
             Assert.InRange(counter.Decoded, 285, Frames);
             Assert.InRange(s.FramesDecoded, 285, Frames);
             Assert.True(s.FramesReceived >= s.FramesDecoded);
             Assert.True(s.KeyFramesDecoded >= 1);
-            Assert.Equal(Frames, s.FramesEncoded + (Frames - s.FramesSent)); // every frame handed over was encoded and sent (no rate-control drops expected)
+            Assert.InRange(s.FramesEncoded, 285, Frames);
+            Assert.Equal(s.FramesEncoded, s.FramesSent);
             Assert.True(s.KeyFramesEncoded >= 1);
             Assert.True(s.BytesSent > 100_000, $"bytesSent {s.BytesSent}");
             Assert.True(s.BytesReceived > 100_000, $"bytesReceived {s.BytesReceived}");
@@ -85,6 +87,8 @@ internal sealed class FrameCounter
     public long LastTimestamp { get; private set; }
     /// <summary>Longest time between consecutive decoded frames (ms), after the first.</summary>
     public long MaxGapMs { get; private set; }
+    /// <summary>RTP timestamp of the frame that ended the longest gap.</summary>
+    public uint MaxGapRtpTimestamp { get; private set; }
 
     private void OnFrame(VideoFrame frame)
     {
@@ -95,7 +99,11 @@ internal sealed class FrameCounter
             LastHeight = frame.Height;
             LastRtpTimestamp = frame.RtpTimestamp;
             LastTimestamp = frame.Timestamp;
-            if (_lastArrivalMs >= 0) MaxGapMs = Math.Max(MaxGapMs, frame.Timestamp - _lastArrivalMs);
+            if (_lastArrivalMs >= 0 && frame.Timestamp - _lastArrivalMs > MaxGapMs)
+            {
+                MaxGapMs = frame.Timestamp - _lastArrivalMs;
+                MaxGapRtpTimestamp = frame.RtpTimestamp;
+            }
             _lastArrivalMs = frame.Timestamp;
             foreach (var w in _waiters) if (Decoded >= w.Target) w.Tcs.TrySetResult();
         }

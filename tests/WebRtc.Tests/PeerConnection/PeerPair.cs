@@ -10,6 +10,15 @@ internal sealed class PeerPair : IAsyncDisposable
 {
     public static readonly TimeSpan ConnectTimeout = TimeSpan.FromSeconds(30);
 
+    static PeerPair()
+    {
+        // The test host starts with 2 pool threads here and some are held by the runner: the pacing timers then stall
+        // for up to a second while the pool injects threads (measured: a 900 ms gap in the send loop, not in the
+        // PeerConnection, whose loops are dedicated threads). A few more pool threads keep the pacing honest.
+        ThreadPool.GetMinThreads(out int workers, out int io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 16), Math.Max(io, 4));
+    }
+
     public PeerPair(PeerConnectionOptions? server = null, PeerConnectionOptions? client = null)
     {
         Server = new PeerConnection(server ?? LoopbackOptions());
