@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
 
 /// <summary>200 sessions opened, used and closed in a row leave no sockets, native contexts or threads behind.</summary>
+[Collection(WebRtcBridge.WebRtc.Tests.Dtls.DtlsLeakCollection.Name)]
 public class PeerConnectionLeakTests(ITestOutputHelper output)
 {
     private const int Sessions = 200;
@@ -19,8 +20,9 @@ public class PeerConnectionLeakTests(ITestOutputHelper output)
         var after = Measure();
         output.WriteLine($"{Sessions} sessions in {watch.Elapsed.TotalSeconds:F1} s; before {before}, after {after}");
         Assert.InRange(after.Fds, 0, before.Fds + 8);
-        Assert.Equal(before.Ssl, after.Ssl);
-        Assert.Equal(before.Vpx, after.Vpx);
+        // Other tests' handles may be freed meanwhile (finalizers), so the count may drop, never grow.
+        Assert.InRange(after.Ssl, 0, before.Ssl);
+        Assert.InRange(after.Vpx, 0, before.Vpx);
         Assert.InRange(after.Threads, 0, before.Threads + 8);
     }
 
