@@ -35,7 +35,8 @@ public static class FiltersApp
         return new BridgeApp(Id, "pixel filters: " + string.Join(", ", Filters.FilterRegistry.Names))
             .WithHttp((input, _, _) => ValueTask.FromResult(output.ToValue(Run(binder.FromValue(input)))))
             .WithRealtime(RealtimeEndpoint.Unary<FilterInput, FilterOutput>("/realtime",
-                (input, _, _) => ValueTask.FromResult(Run(input))));
+                (input, _, _) => ValueTask.FromResult(Run(input))))
+            .WithVideo(() => new FilterFrameHandler());
     }
 
     public static FilterOutput Run(FilterInput input)
