@@ -51,6 +51,16 @@ public sealed class HttpEndpointTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task The_demo_page_and_its_module_are_served_at_the_root()
+    {
+        var page = await _http.GetStringAsync(_server.HttpUrl(""));
+        Assert.Contains("<script type=\"module\" src=\"app.js\">", page);
+        var module = await _http.GetAsync(_server.HttpUrl("bridge-client.js"));
+        Assert.Equal(HttpStatusCode.OK, module.StatusCode);
+        Assert.Contains("javascript", module.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
     public async Task Health_lists_the_built_in_apps()
     {
         var json = JsonDocument.Parse(await _http.GetStringAsync(_server.HttpUrl("health"))).RootElement;

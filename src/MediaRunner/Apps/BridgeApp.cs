@@ -23,12 +23,26 @@ public sealed class BridgeApp
     /// <summary>The handler behind <c>POST /</c>, if any.</summary>
     public Func<MsgValue, RealtimeCallContext, CancellationToken, ValueTask<MsgValue>>? Http { get; private set; }
 
+    /// <summary>Makes the per-session frame handler behind <c>/webrtc</c>, if the app serves live video.</summary>
+    public Func<Pipeline.IVideoFrameHandler>? VideoHandlerFactory { get; private set; }
+
+    /// <summary>The path of the WebRTC endpoint.</summary>
+    public const string WebRtcPath = "/webrtc";
+
     public IReadOnlyDictionary<string, RealtimeEndpoint> Realtime => _realtime;
     public IReadOnlyDictionary<string, WebSocketEndpoint> WebSockets => _sockets;
 
     public BridgeApp WithHttp(Func<MsgValue, RealtimeCallContext, CancellationToken, ValueTask<MsgValue>> handler)
     {
         Http = handler;
+        return this;
+    }
+
+    /// <summary>Serves live video at <c>/webrtc</c>: every decoded frame goes through a handler made per session.</summary>
+    public BridgeApp WithVideo(Func<Pipeline.IVideoFrameHandler> handlerFactory)
+    {
+        EnsureFree(WebRtcPath);
+        VideoHandlerFactory = handlerFactory;
         return this;
     }
 
@@ -48,7 +62,7 @@ public sealed class BridgeApp
 
     private void EnsureFree(string path)
     {
-        if (_realtime.ContainsKey(path) || _sockets.ContainsKey(path))
+        if (_realtime.ContainsKey(path) || _sockets.ContainsKey(path) || (path == WebRtcPath && VideoHandlerFactory is not null))
             throw new ArgumentException($"app {Id} already has an endpoint at {path}");
     }
 }

@@ -35,7 +35,8 @@ public static class FiltersApp
         return new BridgeApp(Id, "pixel filters: " + string.Join(", ", Filters.FilterRegistry.Names))
             .WithHttp((input, _, _) => ValueTask.FromResult(output.ToValue(Run(binder.FromValue(input)))))
             .WithRealtime(RealtimeEndpoint.Unary<FilterInput, FilterOutput>("/realtime",
-                (input, _, _) => ValueTask.FromResult(Run(input))));
+                (input, _, _) => ValueTask.FromResult(Run(input))))
+            .WithVideo(() => new FilterFrameHandler());
     }
 
     public static FilterOutput Run(FilterInput input)
@@ -48,22 +49,7 @@ public static class FiltersApp
             "jpeg" or "jpg" => ImageFormat.Jpeg,
             _ => throw new InputValidationException("output_format", "must be 'png' or 'jpeg'"),
         };
-        var parameters = new Dictionary<string, double>(StringComparer.Ordinal);
-        if (input.Parameters is not null)
-        {
-            foreach (var (name, value) in input.Parameters)
-            {
-                if (name == "request_id") continue;
-                parameters[name] = value.Kind switch
-                {
-                    MsgValueKind.Int => value.AsInt64(),
-                    MsgValueKind.UInt => value.AsUInt64(),
-                    MsgValueKind.Float => value.AsDouble(),
-                    MsgValueKind.Bool => value.AsBool() ? 1 : 0,
-                    _ => throw new InputValidationException(name, $"filter parameter '{name}' must be a number"),
-                };
-            }
-        }
+        var parameters = input.Parameters is null ? new Dictionary<string, double>() : FilterSelection.Parameters(input.Parameters);
         var result = ImageFilterProcessor.Process(input.Image.Span, input.Filter, parameters, format, input.Quality);
         return new FilterOutput(
             [new ImageOutput(result.Content, result.ContentType, result.Width, result.Height)],

@@ -19,18 +19,13 @@ public static class ImageFilterProcessor
 {
     public const string ImageField = "image";
 
+    /// <summary>Largest image accepted (4096 x 4096): a small JPEG may declare a huge size.</summary>
+    public const long MaxPixels = 4096L * 4096;
+
     public static FilteredImage Process(ReadOnlySpan<byte> encoded, string filterName,
         IReadOnlyDictionary<string, double> parameters, ImageFormat? outputFormat = null, int quality = 85)
     {
-        IImageFilter filter;
-        try
-        {
-            filter = FilterRegistry.Create(filterName, parameters);
-        }
-        catch (FilterArgumentException e)
-        {
-            throw new InputValidationException(e.Field, e.Message);
-        }
+        var filter = FilterSelection.Create(filterName, parameters);
         var format = ImageCodecs.Detect(encoded);
         if (format == ImageFormat.Unknown)
             throw new InputValidationException(ImageField, "image must be JPEG or PNG bytes");
@@ -38,7 +33,7 @@ public static class ImageFilterProcessor
         RgbaImage source;
         try
         {
-            source = ImageCodecs.Decode(encoded);
+            source = ImageCodecs.Decode(encoded, MaxPixels);
         }
         catch (ImageFormatException e)
         {

@@ -23,7 +23,7 @@ public sealed class BlurFilter : IImageFilter
     public void Apply(ReadOnlySpan<byte> srcRgba, Span<byte> dstRgba, int width, int height, int stride)
         => Apply(srcRgba, dstRgba, width, height, stride, Vector.IsHardwareAccelerated);
 
-    internal void Apply(ReadOnlySpan<byte> srcRgba, Span<byte> dstRgba, int width, int height, int stride, bool vectorized)
+    public void Apply(ReadOnlySpan<byte> srcRgba, Span<byte> dstRgba, int width, int height, int stride, bool vectorized)
     {
         FilterGuard.Check(srcRgba, dstRgba, width, height, stride);
         BoxBlur.Apply(srcRgba, dstRgba, width, height, stride, Radius, vectorized);

@@ -10,15 +10,19 @@ namespace WebRtcBridge.MediaRunner.Filters;
 /// Separable box blur on RGBA (all four channels), edges clamped (edge pixels repeat). Each pass keeps a running
 /// window sum, so the cost per pixel does not depend on the radius. The horizontal pass works one pixel (4 channels)
 /// per <see cref="Vector128{T}"/>; the vertical pass runs down columns of running sums with <see cref="Vector{T}"/>.
-/// The average is (sum * m + 2^15) >> 16 with m = round(2^16 / (2r + 1)), identical in the scalar and vector paths.
+/// The average is (sum * m + 2^19) >> 20 with m = round(2^20 / (2r + 1)), identical in the scalar and vector paths.
 /// </summary>
 internal static class BoxBlur
 {
+    // sum <= 255 * d, so sum * round(2^20 / d) + 2^19 < 2^29: no overflow for any radius
+    private const int Shift = 20;
+    private const int Half = 1 << (Shift - 1);
+
     public static void Apply(ReadOnlySpan<byte> src, Span<byte> dst, int width, int height, int stride, int radius, bool vectorized)
     {
         int rowBytes = width * 4;
         int diameter = 2 * radius + 1;
-        int multiplier = (65536 + diameter / 2) / diameter;
+        int multiplier = ((1 << Shift) + diameter / 2) / diameter;
         byte[] temp = ArrayPool<byte>.Shared.Rent(rowBytes * height);
         int[] sums = ArrayPool<int>.Shared.Rent(rowBytes);
         try
@@ -51,10 +55,10 @@ internal static class BoxBlur
         for (int x = 0; x < width; x++)
         {
             int o = x * 4;
-            output[o] = (byte)((s0 * m + 32768) >> 16);
-            output[o + 1] = (byte)((s1 * m + 32768) >> 16);
-            output[o + 2] = (byte)((s2 * m + 32768) >> 16);
-            output[o + 3] = (byte)((s3 * m + 32768) >> 16);
+            output[o] = (byte)((s0 * m + Half) >> Shift);
+            output[o + 1] = (byte)((s1 * m + Half) >> Shift);
+            output[o + 2] = (byte)((s2 * m + Half) >> Shift);
+            output[o + 3] = (byte)((s3 * m + Half) >> Shift);
             int a = Math.Min(x + radius + 1, last) * 4;
             int r = Math.Max(x - radius, 0) * 4;
             s0 += row[a] - row[r]; s1 += row[a + 1] - row[r + 1]; s2 += row[a + 2] - row[r + 2]; s3 += row[a + 3] - row[r + 3];
@@ -76,10 +80,10 @@ internal static class BoxBlur
         var sum = Vector128<int>.Zero;
         for (int i = -radius; i <= radius; i++) sum += LoadPixel(ref src, Math.Clamp(i, 0, last));
         var mul = Vector128.Create(m);
-        var half = Vector128.Create(32768);
+        var half = Vector128.Create(Half);
         for (int x = 0; x < width; x++)
         {
-            var avg = Vector128.ShiftRightArithmetic(sum * mul + half, 16).AsUInt32();
+            var avg = Vector128.ShiftRightArithmetic(sum * mul + half, Shift).AsUInt32();
             var bytes = Vector128.Narrow(Vector128.Narrow(avg, avg), Vector128<ushort>.Zero);
             Unsafe.WriteUnaligned(ref Unsafe.Add(ref dst, x * 4), bytes.AsUInt32().ToScalar());
             int a = x + radius + 1, r = x - radius;
@@ -99,7 +103,7 @@ internal static class BoxBlur
             for (int k = 0; k < rowBytes; k++) sums[k] += row[k];
         }
         var mul = new Vector<int>(m);
-        var half = new Vector<int>(32768);
+        var half = new Vector<int>(Half);
         int step = Vector<byte>.Count, lanes = Vector<int>.Count;
         for (int y = 0; y < height; y++)
         {
@@ -122,10 +126,10 @@ internal static class BoxBlur
                     var s1 = new Vector<int>(s[lanes..]);
                     var s2 = new Vector<int>(s[(2 * lanes)..]);
                     var s3 = new Vector<int>(s[(3 * lanes)..]);
-                    var o0 = Vector.AsVectorUInt32(Vector.ShiftRightArithmetic(s0 * mul + half, 16));
-                    var o1 = Vector.AsVectorUInt32(Vector.ShiftRightArithmetic(s1 * mul + half, 16));
-                    var o2 = Vector.AsVectorUInt32(Vector.ShiftRightArithmetic(s2 * mul + half, 16));
-                    var o3 = Vector.AsVectorUInt32(Vector.ShiftRightArithmetic(s3 * mul + half, 16));
+                    var o0 = Vector.AsVectorUInt32(Vector.ShiftRightArithmetic(s0 * mul + half, Shift));
+                    var o1 = Vector.AsVectorUInt32(Vector.ShiftRightArithmetic(s1 * mul + half, Shift));
+                    var o2 = Vector.AsVectorUInt32(Vector.ShiftRightArithmetic(s2 * mul + half, Shift));
+                    var o3 = Vector.AsVectorUInt32(Vector.ShiftRightArithmetic(s3 * mul + half, Shift));
                     Vector.Narrow(Vector.Narrow(o0, o1), Vector.Narrow(o2, o3)).CopyTo(output[k..]);
                     (s0 + Vector.AsVectorInt32(a00) - Vector.AsVectorInt32(r00)).CopyTo(s);
                     (s1 + Vector.AsVectorInt32(a01) - Vector.AsVectorInt32(r01)).CopyTo(s[lanes..]);
@@ -136,7 +140,7 @@ internal static class BoxBlur
             for (; k < rowBytes; k++)
             {
                 int s = sums[k];
-                output[k] = (byte)((s * m + 32768) >> 16);
+                output[k] = (byte)((s * m + Half) >> Shift);
                 sums[k] = s + add[k] - sub[k];
             }
         }

@@ -15,7 +15,7 @@ public abstract class PointFilter : IImageFilter
         => Apply(srcRgba, dstRgba, width, height, stride, Vector.IsHardwareAccelerated);
 
     /// <summary>Same as <see cref="Apply(ReadOnlySpan{byte}, Span{byte}, int, int, int)"/>, choosing the path (for tests and benchmarks).</summary>
-    internal void Apply(ReadOnlySpan<byte> srcRgba, Span<byte> dstRgba, int width, int height, int stride, bool vectorized)
+    public void Apply(ReadOnlySpan<byte> srcRgba, Span<byte> dstRgba, int width, int height, int stride, bool vectorized)
     {
         FilterGuard.Check(srcRgba, dstRgba, width, height, stride);
         int rowBytes = width * 4;

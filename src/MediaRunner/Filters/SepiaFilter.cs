@@ -14,7 +14,7 @@ public sealed class SepiaFilter : PointFilter
     // coefficients * 256
     private const uint RR = 101, RG = 197, RB = 48;
     private const uint GR = 89, GG = 176, GB = 43;
-    private const uint BR = 70, BG = 137, BB = 34;
+    private const uint BR = 70, BG = 137, BB = 33;
 
     protected override void ProcessRun(ReadOnlySpan<byte> src, Span<byte> dst, bool vectorized)
     {

@@ -1,3 +1,7 @@
+using System.Numerics;
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace WebRtcBridge.MediaRunner.Filters;
 
 /// <summary>Luma plane extraction and the 3x3 Sobel operator with clamped (repeated) borders.</summary>
@@ -7,15 +11,41 @@ internal static class Sobel
     public const int MaxSquaredMagnitude = 2 * 1020 * 1020;
 
     /// <summary>Writes the BT.601 luma (as <see cref="GrayscaleFilter.Luma"/>) of every pixel into a packed plane.</summary>
-    public static void Luma(ReadOnlySpan<byte> src, int width, int height, int stride, Span<byte> luma)
+    public static void Luma(ReadOnlySpan<byte> src, int width, int height, int stride, Span<byte> luma, bool vectorized = true)
     {
         for (int y = 0; y < height; y++)
         {
-            var row = src.Slice(y * stride, width * 4);
+            var row = MemoryMarshal.Cast<byte, uint>(src.Slice(y * stride, width * 4));
             var output = luma.Slice(y * width, width);
-            for (int x = 0; x < width; x++)
-                output[x] = (byte)((77 * row[x * 4] + 150 * row[x * 4 + 1] + 29 * row[x * 4 + 2] + 128) >> 8);
+            int x = 0;
+            if (vectorized && Vector.IsHardwareAccelerated)
+            {
+                int lanes = Vector<uint>.Count;
+                for (; x <= width - 4 * lanes; x += 4 * lanes)
+                {
+                    var y0 = LumaOf(new Vector<uint>(row[x..]));
+                    var y1 = LumaOf(new Vector<uint>(row[(x + lanes)..]));
+                    var y2 = LumaOf(new Vector<uint>(row[(x + 2 * lanes)..]));
+                    var y3 = LumaOf(new Vector<uint>(row[(x + 3 * lanes)..]));
+                    Vector.Narrow(Vector.Narrow(y0, y1), Vector.Narrow(y2, y3)).CopyTo(output[x..]);
+                }
+            }
+            for (; x < width; x++)
+            {
+                uint p = row[x];
+                output[x] = (byte)(((p & 0xFF) * 77 + ((p >> 8) & 0xFF) * 150 + ((p >> 16) & 0xFF) * 29 + 128) >> 8);
+            }
         }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector<uint> LumaOf(Vector<uint> p)
+    {
+        var low = new Vector<uint>(0xFF);
+        var r = p & low;
+        var g = Vector.ShiftRightLogical(p, 8) & low;
+        var b = Vector.ShiftRightLogical(p, 16) & low;
+        return Vector.ShiftRightLogical(r * 77u + g * 150u + b * 29u + new Vector<uint>(128), 8);
     }
 
     /// <summary>gx^2 + gy^2 of the Sobel gradient for every pixel of row <paramref name="y"/>.</summary>

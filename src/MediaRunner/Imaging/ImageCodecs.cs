@@ -11,11 +11,14 @@ public static class ImageCodecs
         return ImageFormat.Unknown;
     }
 
-    /// <summary>Decodes a JPEG or PNG image to RGBA. Throws <see cref="ImageFormatException"/> on anything else.</summary>
-    public static RgbaImage Decode(ReadOnlySpan<byte> data) => Detect(data) switch
+    /// <summary>
+    /// Decodes a JPEG or PNG image to RGBA. Throws <see cref="ImageFormatException"/> on anything else, or when the
+    /// declared size exceeds <see cref="ImageLimits"/> or <paramref name="maxPixels"/> (checked before allocating).
+    /// </summary>
+    public static RgbaImage Decode(ReadOnlySpan<byte> data, long maxPixels = ImageLimits.MaxPixels) => Detect(data) switch
     {
-        ImageFormat.Jpeg => JpegCodec.Decode(data),
-        ImageFormat.Png => PngCodec.Decode(data),
+        ImageFormat.Jpeg => JpegCodec.Decode(data, maxPixels),
+        ImageFormat.Png => PngCodec.Decode(data, maxPixels),
         _ => throw new ImageFormatException("unknown image format (expected JPEG or PNG)"),
     };
 }

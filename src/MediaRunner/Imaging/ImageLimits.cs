@@ -9,13 +9,15 @@ public static class ImageLimits
     /// <summary>Largest accepted pixel count (64 Mpx, i.e. 256 MB of RGBA).</summary>
     public const long MaxPixels = 64L * 1024 * 1024;
 
-    /// <summary>Throws <see cref="ImageFormatException"/> unless the size is within the limits.</summary>
-    public static void Check(long width, long height)
+    /// <summary>Throws <see cref="ImageFormatException"/> unless the size is within the limits (and within
+    /// <paramref name="maxPixels"/>, which callers may lower, e.g. to the largest frame an app accepts).</summary>
+    public static void Check(long width, long height, long maxPixels = MaxPixels)
     {
         if (width < 1 || height < 1)
             throw new ImageFormatException($"invalid image size {width}x{height}");
-        if (width > MaxDimension || height > MaxDimension || width * height > MaxPixels)
+        long pixels = Math.Min(maxPixels, MaxPixels);
+        if (width > MaxDimension || height > MaxDimension || width * height > pixels)
             throw new ImageFormatException(
-                $"image size {width}x{height} exceeds the limit ({MaxDimension}x{MaxDimension}, {MaxPixels} pixels)");
+                $"image size {width}x{height} exceeds the limit ({MaxDimension}x{MaxDimension}, {pixels} pixels)");
     }
 }

@@ -27,13 +27,17 @@ public static unsafe class JpegCodec
         }
     }
 
-    /// <summary>Decodes a baseline or progressive JPEG into a new RGBA image (alpha 255).</summary>
-    public static RgbaImage Decode(ReadOnlySpan<byte> jpeg)
+    /// <summary>
+    /// Decodes a baseline or progressive JPEG into a new RGBA image (alpha 255). Images whose header declares more
+    /// than <paramref name="maxPixels"/> are rejected before allocating.
+    /// </summary>
+    public static RgbaImage Decode(ReadOnlySpan<byte> jpeg, long maxPixels = ImageLimits.MaxPixels)
     {
         var handle = Decompressor();
         fixed (byte* src = jpeg)
         {
             ReadHeader(handle, src, jpeg.Length, out int width, out int height);
+            ImageLimits.Check(width, height, maxPixels);
             var image = RgbaImage.Rent(width, height);
             try
             {

@@ -13,8 +13,8 @@ public static class PngCodec
     /// <summary>The 8-byte PNG signature (W3C PNG §5.2).</summary>
     public static ReadOnlySpan<byte> Signature => [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A];
 
-    /// <summary>Decodes a PNG into a new RGBA image.</summary>
-    public static RgbaImage Decode(ReadOnlySpan<byte> png) => PngDecoder.Decode(png);
+    /// <summary>Decodes a PNG into a new RGBA image; images over <paramref name="maxPixels"/> are rejected before allocating.</summary>
+    public static RgbaImage Decode(ReadOnlySpan<byte> png, long maxPixels = ImageLimits.MaxPixels) => PngDecoder.Decode(png, maxPixels);
 
     /// <summary>Reads the declared width and height from IHDR.</summary>
     public static (int Width, int Height) ReadSize(ReadOnlySpan<byte> png) => PngDecoder.ReadSize(png);

@@ -28,7 +28,7 @@ internal static class PngDecoder
 
     private const uint IHDR = 0x49484452, PLTE = 0x504C5445, IDAT = 0x49444154, IEND = 0x49454E44, tRNS = 0x74524E53;
 
-    public static RgbaImage Decode(ReadOnlySpan<byte> png)
+    public static RgbaImage Decode(ReadOnlySpan<byte> png, long maxPixels)
     {
         if (!png.StartsWith(PngCodec.Signature)) throw new ImageFormatException("not a PNG (bad signature)");
 
@@ -50,6 +50,7 @@ internal static class PngDecoder
                 case IHDR:
                     if (index != 1) throw new ImageFormatException("duplicate IHDR");
                     header = PngHeader.Parse(chunk.Data);
+                    ImageLimits.Check(header.Width, header.Height, maxPixels);
                     break;
                 case PLTE:
                     if (seenIdat || hasPalette) throw new ImageFormatException("misplaced or duplicate PLTE");

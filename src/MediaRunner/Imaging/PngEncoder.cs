@@ -46,8 +46,7 @@ internal static class PngEncoder
                         ReadOnlySpan<byte> prior = y == 0 ? zeros.AsSpan(0, rowBytes) : rgba.Slice((y - 1) * stride, rowBytes);
                         best[0] = PngRowFilter.None;
                         raw.CopyTo(best[1..]);
-                        int bestCost = 0;
-                        foreach (byte b in raw) bestCost += Math.Abs((int)(sbyte)b);
+                        int bestCost = PngRowFilter.SumOfAbsoluteResiduals(raw);
                         for (byte type = PngRowFilter.Sub; type <= PngRowFilter.Paeth; type++)
                         {
                             int cost = PngRowFilter.Filter(type, raw, prior, candidate[1..], 4);

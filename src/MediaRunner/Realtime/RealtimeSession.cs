@@ -30,6 +30,7 @@ public sealed class RealtimeSession
     private readonly ArrayBufferWriter<byte> _resultBuffer = new(64 * 1024);
     private readonly int _maxMessageBytes;
     private int _closeSent;
+    private CancellationTokenSource? _session;
 
     public RealtimeSession(WebSocket socket, RealtimeEndpoint endpoint, RealtimeCallContext context,
         MessageCodec codec, int? maxBuffering = null)
@@ -53,6 +54,7 @@ public sealed class RealtimeSession
     public async Task RunAsync(CancellationToken ct)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        _session = cts;
         RealtimeMetrics.SessionStarted();
         var worker = Task.Run(() => WorkerAsync(cts.Token), CancellationToken.None);
         try
@@ -170,6 +172,8 @@ public sealed class RealtimeSession
             _context.Logger.LogInformation("realtime session idle for {Timeout}: TIMEOUT", timeout);
             await SendTextAsync(ControlFrames.Timeout, ct).ConfigureAwait(false);
             await CloseAsync(WebSocketCloseStatus.NormalClosure, "", ct).ConfigureAwait(false);
+            // The receive loop now waits for the client's Close; a client that never sends one is cut off.
+            _session?.CancelAfter(CloseHandshakeTimeout);
             return false;
         }
     }

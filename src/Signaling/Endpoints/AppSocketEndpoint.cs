@@ -20,8 +20,10 @@ public sealed class AppSocketEndpoint(
     HandshakeAuthenticator auth,
     MessageCodec codec,
     IOptions<BridgeOptions> options,
+    WebRtcSessionLimiter webRtcSessions,
     ILoggerFactory loggers)
 {
+    private readonly Lazy<WebRtc.PeerConnectionOptions> _pcOptions = new(() => PeerConnectionSettings.From(options.Value.WebRtc));
     private readonly ILogger _log = loggers.CreateLogger("WebRtcBridge.Sessions");
 
     public async Task HandleAsync(HttpContext http)
@@ -33,7 +35,8 @@ public sealed class AppSocketEndpoint(
         }
         var realtime = AppRouteResolver.FindRealtime(route.App, route.EndpointPath);
         route.App.WebSockets.TryGetValue(route.EndpointPath, out var raw);
-        if (realtime is null && raw is null)
+        var video = route.EndpointPath == BridgeApp.WebRtcPath ? route.App.VideoHandlerFactory : null;
+        if (realtime is null && raw is null && video is null)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             await http.Response.WriteAsJsonAsync(new { detail = $"app {route.App.Id} has no WebSocket endpoint at {route.EndpointPath}" });
@@ -41,10 +44,7 @@ public sealed class AppSocketEndpoint(
         }
 
         var sessionId = Guid.NewGuid().ToString("N")[..12];
-        using var scope = _log.BeginScope(new Dictionary<string, object>
-        {
-            ["SessionId"] = sessionId, ["App"] = route.App.Id.ToString(), ["Endpoint"] = route.EndpointPath,
-        });
+        using var scope = _log.BeginScope("session {SessionId} {App}{Endpoint}", sessionId, route.App.Id.ToString(), route.EndpointPath);
         using var socket = await http.WebSockets.AcceptWebSocketAsync();
         var (allowed, why) = await auth.AuthorizeAsync(http, route.App.Id);
         if (!allowed)
@@ -71,7 +71,11 @@ public sealed class AppSocketEndpoint(
         };
         _log.LogInformation("session started from {Remote}", http.Connection.RemoteIpAddress);
         var aborted = http.RequestAborted;
-        if (realtime is not null)
+        if (video is not null)
+        {
+            await RunWebRtcAsync(socket, video, context, aborted);
+        }
+        else if (realtime is not null)
         {
             var session = new RealtimeSession(socket, realtime, context, codec, maxBuffering);
             await session.RunAsync(aborted);
@@ -90,6 +94,31 @@ public sealed class AppSocketEndpoint(
             }
         }
         await FinishAsync(socket);
+    }
+
+    private async Task RunWebRtcAsync(WebSocket socket, Func<MediaRunner.Pipeline.IVideoFrameHandler> factory,
+        RealtimeCallContext context, CancellationToken aborted)
+    {
+        if (!webRtcSessions.TryEnter())
+        {
+            _log.LogWarning("WebRTC session refused: {Limit} sessions already", webRtcSessions.Limit);
+            await RejectAsync(socket, """{"type":"error","error":"unavailable: the server is at its limit of """ + webRtcSessions.Limit +
+                """ WebRTC sessions, try again later"}""", WebSocketCloseStatus.EndpointUnavailable, "too many sessions");
+            return;
+        }
+        try
+        {
+            await using var session = new MediaRunner.WebRtcSessions.WebRtcSession(socket, factory(), context, codec, _pcOptions.Value);
+            await session.RunAsync(aborted);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException)
+        {
+            _log.LogInformation("WebRTC session ended: {Reason}", e.Message);
+        }
+        finally
+        {
+            webRtcSessions.Exit();
+        }
     }
 
     private static async Task RejectAsync(WebSocket socket, string frame, WebSocketCloseStatus status, string reason)

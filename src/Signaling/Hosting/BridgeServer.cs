@@ -50,6 +50,7 @@ public static class BridgeServer
             var o = sp.GetRequiredService<IOptions<BridgeOptions>>().Value;
             return new MessageCodec(new MsgPackLimits { MaxDepth = o.MaxDepth, MaxMessageSize = o.MaxMessageBytes });
         });
+        builder.Services.AddSingleton<WebRtcSessionLimiter>();
         builder.Services.AddSingleton<AppSocketEndpoint>();
         builder.Services.AddSingleton<AppHttpEndpoint>();
         configure?.Invoke(builder);
@@ -62,10 +63,13 @@ public static class BridgeServer
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseDefaultFiles();
         app.UseStaticFiles();
-        app.MapGet("/health", (AppRegistry registry) => Results.Json(new
+        // Routing after static files: the app catch-all route would otherwise claim GET / before the demo is served.
+        app.UseRouting();
+        app.MapGet("/health", (AppRegistry registry, HttpContext http) => Results.Json(new
         {
             status = "ok",
             realtimeSessions = RealtimeMetrics.Active,
+            webrtcSessions = http.RequestServices.GetRequiredService<WebRtcSessionLimiter>().Active,
             apps = registry.Apps.Select(a => a.Id.ToString()),
         }));
         app.MapPost("/tokens", TokenEndpoint.HandleAsync);

@@ -50,19 +50,25 @@ public static class NativeLibraries
             if (Loaded.TryGetValue(logicalName, out var h)) return h;
             if (!Known.TryGetValue(logicalName, out var entry))
                 throw new DllNotFoundException($"Unknown native library '{logicalName}'.");
-            foreach (var file in entry.Files)
-            {
-                if (NativeLibrary.TryLoad(file, out h))
-                {
-                    Loaded[logicalName] = h;
-                    return h;
-                }
-            }
-            throw new DllNotFoundException(
-                $"Native library {string.Join(" or ", entry.Files)} was not found. " +
-                $"Install the Debian package '{entry.DebianPackage}' (apt-get install {entry.DebianPackage}), " +
-                "or run scripts/install-deps.sh.");
+            h = LoadEntry(entry);
+            Loaded[logicalName] = h;
+            return h;
         }
+    }
+
+    /// <summary>Loads the first file of an entry that exists, or fails naming the Debian package.</summary>
+    internal static IntPtr LoadEntry(string[] files, string debianPackage) => LoadEntry(new Entry(files, debianPackage));
+
+    private static IntPtr LoadEntry(Entry entry)
+    {
+        foreach (var file in entry.Files)
+        {
+            if (NativeLibrary.TryLoad(file, out var h)) return h;
+        }
+        throw new DllNotFoundException(
+            $"Native library {string.Join(" or ", entry.Files)} was not found. " +
+            $"Install the Debian package '{entry.DebianPackage}' (apt-get install {entry.DebianPackage}), " +
+            "or run scripts/install-deps.sh.");
     }
 
     /// <summary>True when the library can be loaded; never throws.</summary>

@@ -41,3 +41,18 @@ public class ImageCodecsTests
         Assert.Throws<ObjectDisposedException>(() => image.Pixels.Length);
     }
 }
+
+public class ImageLimitsTests
+{
+    [Fact]
+    public void Decode_RespectsCallerPixelLimit_ForBothFormats()
+    {
+        using var image = TestImages.Gradient(40, 30);
+        var png = PngCodec.Encode(image);
+        var jpeg = JpegCodec.Encode(image);
+        using (var ok = ImageCodecs.Decode(png, maxPixels: 1200)) Assert.Equal(40, ok.Width);
+        using (var ok = ImageCodecs.Decode(jpeg, maxPixels: 1200)) Assert.Equal(40, ok.Width);
+        Assert.Contains("exceeds", Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(png, maxPixels: 1199)).Message);
+        Assert.Contains("exceeds", Assert.Throws<ImageFormatException>(() => ImageCodecs.Decode(jpeg, maxPixels: 1199)).Message);
+    }
+}

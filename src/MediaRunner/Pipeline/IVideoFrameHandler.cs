@@ -1,0 +1,24 @@
+using WebRtcBridge.WebRtc.Media;
+
+namespace WebRtcBridge.MediaRunner.Pipeline;
+
+/// <summary>Where a handler puts the frames it produces; each one is encoded and sent at once.</summary>
+public interface IVideoFrameSink
+{
+    /// <summary>Hands an output frame on. The sink takes ownership (it disposes the frame).</summary>
+    void Emit(VideoFrame frame);
+}
+
+/// <summary>
+/// One realtime input step per decoded video frame: zero or more output frames per input. The pipeline owns and
+/// disposes the input after the call; outputs go to the sink. Parameters may change between calls (the bridge's
+/// <c>params</c> message).
+/// </summary>
+public interface IVideoFrameHandler
+{
+    ValueTask ProcessAsync(VideoFrame input, IVideoFrameSink output, CancellationToken cancellationToken);
+
+    /// <summary>New handler parameters, validated now (throws <see cref="Protocol.Binding.InputValidationException"/>)
+    /// and applied from the next frame on.</summary>
+    void UpdateParameters(IReadOnlyDictionary<string, Protocol.MsgPack.MsgValue> parameters);
+}

@@ -1,0 +1,130 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using WebRtcBridge.Protocol.Buffers;
+using WebRtcBridge.WebRtc.Media;
+
+namespace WebRtcBridge.MediaRunner.Pipeline;
+
+/// <summary>
+/// The per-session media pipeline (ARCHITECTURE.md, "A WebRTC session"): decoded frames are offered to a
+/// latest-frame-wins slot of capacity 1; the handler runs on its own worker and takes the newest waiting frame; its
+/// outputs go to the sink (encoder and sender). A busy handler makes the pipeline drop (and count) frames, never
+/// queue them, so a slow handler lowers the output frame rate and latency stays bounded. A handler exception drops
+/// that frame, is logged and counted, and the pipeline goes on.
+/// </summary>
+public sealed class VideoFramePipeline : IAsyncDisposable
+{
+    private readonly IVideoFrameHandler _handler;
+    private readonly DropOldestBuffer<Offered> _slot;
+    private readonly CountingSink _sink;
+    private readonly ILogger _logger;
+    private readonly CancellationTokenSource _stop = new();
+    private readonly Task _worker;
+    private long _framesIn;
+    private long _framesProcessed;
+    private long _handlerErrors;
+
+    public VideoFramePipeline(IVideoFrameHandler handler, Action<VideoFrame, VideoFrame> output, ILogger? logger = null)
+    {
+        _handler = handler;
+        _logger = logger ?? NullLogger.Instance;
+        _slot = new DropOldestBuffer<Offered>(1, static o => o.Frame.Dispose());
+        _sink = new CountingSink(output);
+        _worker = Task.Run(WorkAsync);
+    }
+
+    /// <summary>Time a frame waited in the slot before the handler took it.</summary>
+    public StageTimer QueueWait { get; } = new("queue");
+
+    /// <summary>Time the handler took per frame.</summary>
+    public StageTimer HandlerTime { get; } = new("handler");
+
+    public long FramesIn => Interlocked.Read(ref _framesIn);
+    public long FramesProcessed => Interlocked.Read(ref _framesProcessed);
+    public long FramesOut => _sink.Count;
+
+    /// <summary>Frames replaced in the slot by a newer one while the handler was busy.</summary>
+    public long FramesDropped => _slot.DroppedCount;
+
+    public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
+
+    /// <summary>Offers a decoded frame; the pipeline takes ownership. Never blocks.</summary>
+    public void Offer(VideoFrame frame)
+    {
+        Interlocked.Increment(ref _framesIn);
+        PipelineMetrics.FrameIn();
+        var dropsBefore = _slot.DroppedCount;
+        if (!_slot.Write(new Offered(frame, Stopwatch.GetTimestamp()))) frame.Dispose();
+        if (_slot.DroppedCount != dropsBefore) PipelineMetrics.FrameDropped();
+    }
+
+    private async Task WorkAsync()
+    {
+        var ct = _stop.Token;
+        try
+        {
+            while (await _slot.WaitToReadAsync(ct).ConfigureAwait(false))
+            {
+                if (!_slot.TryRead(out var offered)) continue;
+                var frame = offered.Frame;
+                using (frame)
+                {
+                    QueueWait.Record(Stopwatch.GetElapsedTime(offered.At).TotalMilliseconds);
+                    var start = Stopwatch.GetTimestamp();
+                    _sink.Input = frame;
+                    try
+                    {
+                        await _handler.ProcessAsync(frame, _sink, ct).ConfigureAwait(false);
+                        Interlocked.Increment(ref _framesProcessed);
+                    }
+                    catch (OperationCanceledException) when (ct.IsCancellationRequested)
+                    {
+                        return;
+                    }
+                    catch (Exception e)
+                    {
+                        Interlocked.Increment(ref _handlerErrors);
+                        PipelineMetrics.HandlerFailed();
+                        _logger.LogWarning(e, "frame handler failed; frame {Frame} dropped", frame.FrameNumber);
+                    }
+                    finally
+                    {
+                        _sink.Input = null;
+                    }
+                    PipelineMetrics.HandlerTime(HandlerTime.RecordSince(start));
+                }
+            }
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _slot.Complete();
+        await _stop.CancelAsync().ConfigureAwait(false);
+        try { await _worker.ConfigureAwait(false); }
+        catch (OperationCanceledException) { }
+        _slot.CompleteAndDrain();
+        _stop.Dispose();
+    }
+
+    private readonly record struct Offered(VideoFrame Frame, long At);
+
+    /// <summary>Gives each output its input's timing metadata (RTP timestamp, receive time, sequence) and counts it.</summary>
+    private sealed class CountingSink(Action<VideoFrame, VideoFrame> output) : IVideoFrameSink
+    {
+        private long _count;
+        public VideoFrame? Input;
+        public long Count => Interlocked.Read(ref _count);
+
+        public void Emit(VideoFrame frame)
+        {
+            var input = Input ?? throw new InvalidOperationException("Emit is only valid while a frame is being handled");
+            if (!ReferenceEquals(frame, input)) frame.CopyMetadataFrom(input);
+            Interlocked.Increment(ref _count);
+            PipelineMetrics.FrameOut();
+            output(input, frame);
+        }
+    }
+}

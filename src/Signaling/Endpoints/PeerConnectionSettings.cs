@@ -1,0 +1,29 @@
+using System.Net;
+using WebRtcBridge.Signaling.Hosting;
+using WebRtcBridge.WebRtc;
+using WebRtcBridge.WebRtc.Media;
+
+namespace WebRtcBridge.Signaling.Endpoints;
+
+/// <summary>Turns <c>Bridge:WebRtc</c> configuration into <see cref="PeerConnectionOptions"/> (validated at start).</summary>
+public static class PeerConnectionSettings
+{
+    public static PeerConnectionOptions From(WebRtcOptions o)
+    {
+        static IPAddress Parse(string text, string key) => IPAddress.TryParse(text, out var a) ? a
+            : throw new InvalidOperationException($"Bridge:WebRtc:{key} '{text}' is not an IP address");
+        if (o.EncoderSpeed is < -16 or > 16) throw new InvalidOperationException("Bridge:WebRtc:EncoderSpeed must be -16..16");
+        if (o.MinPort < 0 || o.MaxPort > 65535 || o.MinPort > o.MaxPort)
+            throw new InvalidOperationException("Bridge:WebRtc:MinPort/MaxPort must be a range within 0..65535");
+        return new PeerConnectionOptions
+        {
+            HostAddresses = o.HostAddresses.Count > 0 ? o.HostAddresses.Select(a => Parse(a, "HostAddresses")).ToArray() : PeerConnectionOptions.DefaultHostAddresses(),
+            AnnouncedAddress = o.AnnouncedAddress is { Length: > 0 } announced ? Parse(announced, "AnnouncedAddress") : null,
+            MinPort = o.MinPort,
+            MaxPort = o.MaxPort,
+            Encoder = new Vp8EncoderSettings { CpuUsed = o.EncoderSpeed },
+            StartBitrateKbps = o.StartBitrateKbps,
+            MaxBitrateKbps = o.MaxBitrateKbps,
+        };
+    }
+}

@@ -1,0 +1,110 @@
+using WebRtcBridge.WebRtc.Sdp;
+
+namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
+
+using PeerConnection = WebRtcBridge.WebRtc.PeerConnection;
+
+/// <summary>Negotiation errors, the state machine, and consent failure of a vanished peer.</summary>
+public class PeerConnectionStateTests
+{
+    private static async Task<string> ClientOfferAsync()
+    {
+        await using var client = new PeerConnection(PeerPair.LoopbackOptions());
+        return await client.CreateOfferAsync();
+    }
+
+    [Theory(Timeout = 60_000)]
+    [InlineData("a=rtpmap:96 VP8/90000", "a=rtpmap:96 H264/90000", "VP8")]
+    [InlineData("a=rtcp-mux", null, "rtcp-mux")]
+    [InlineData("a=fingerprint:", null, "fingerprint")]
+    public async Task AcceptOffer_MissingFeature_ThrowsNegotiationExceptionNamingIt(string line, string? replacement, string named)
+    {
+        string offer = await ClientOfferAsync();
+        var lines = offer.Split("\r\n").ToList();
+        int index = lines.FindIndex(l => l.StartsWith(line, StringComparison.Ordinal));
+        Assert.True(index >= 0, "offer has " + line);
+        if (replacement is null) lines.RemoveAt(index);
+        else lines[index] = replacement;
+        await using var server = new PeerConnection(PeerPair.LoopbackOptions());
+        var e = await Assert.ThrowsAsync<SdpNegotiationException>(() => server.AcceptOfferAsync(string.Join("\r\n", lines)));
+        Assert.Contains(named, e.Message, StringComparison.OrdinalIgnoreCase);
+        Assert.Equal(PeerConnectionState.New, server.ConnectionState);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task StateTransitions_NewConnectingConnectedClosed_ObservedViaEvents()
+    {
+        var pair = new PeerPair();
+        var serverStates = Record(pair.Server);
+        var clientStates = Record(pair.Client);
+        Assert.Equal(PeerConnectionState.New, pair.Server.ConnectionState);
+        await pair.ConnectAsync();
+        await pair.DisposeAsync();
+        await pair.DisposeAsync(); // idempotent
+        PeerConnectionState[] expected = [PeerConnectionState.Connecting, PeerConnectionState.Connected, PeerConnectionState.Closed];
+        Assert.Equal(expected, Snapshot(serverStates));
+        Assert.Equal(expected, Snapshot(clientStates));
+        Assert.Equal(PeerConnectionState.Closed, pair.Server.ConnectionState);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task PeerCloses_OtherSideSeesDisconnected()
+    {
+        await using var pair = new PeerPair();
+        await pair.ConnectAsync();
+        var disconnected = PeerPair.WaitForState(pair.Server, PeerConnectionState.Disconnected);
+        await pair.Client.CloseAsync();
+        await disconnected.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains("close", pair.Server.FailureReason);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task VanishedPeer_FailsAfterConsentTimeout()
+    {
+        var options = PeerPair.LoopbackOptions() with { ConsentTimeout = TimeSpan.FromSeconds(2) };
+        await using var pair = new PeerPair(options, options);
+        await pair.ConnectAsync();
+        // Stay connected past the timeout while consent checks flow (client checks every 400 ms)...
+        var serverFailed = PeerPair.WaitForState(pair.Server, PeerConnectionState.Failed);
+        var clientFailed = PeerPair.WaitForState(pair.Client, PeerConnectionState.Failed);
+        await Task.WhenAny(serverFailed, Task.Delay(TimeSpan.FromSeconds(3)));
+        Assert.Equal(PeerConnectionState.Connected, pair.Server.ConnectionState);
+        // ...then the client vanishes silently: nothing it sends arrives any more.
+        pair.Client.Filter = (_, outgoing) => outgoing;
+        await serverFailed.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains("consent", pair.Server.FailureReason);
+        // The client gets no consent responses either.
+        await clientFailed.WaitAsync(TimeSpan.FromSeconds(20));
+        Assert.Contains("consent", pair.Client.FailureReason);
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task MalformedOffer_ThrowsSdpException()
+    {
+        await using var server = new PeerConnection(PeerPair.LoopbackOptions());
+        await Assert.ThrowsAnyAsync<SdpException>(() => server.AcceptOfferAsync("this is not sdp"));
+    }
+
+    [Fact(Timeout = 60_000)]
+    public async Task SendFrame_BeforeConnected_IsCountedNotSent()
+    {
+        await using var pc = new PeerConnection(PeerPair.LoopbackOptions());
+        using var frame = WebRtcBridge.WebRtc.Media.VideoFrame.Create(64, 64);
+        pc.SendFrame(frame);
+        Assert.Equal(1, pc.GetStats().FramesNotSent);
+        Assert.Single(pc.LocalCandidates);
+        Assert.Contains("127.0.0.1", pc.LocalCandidates[0]);
+    }
+
+    private static List<PeerConnectionState> Record(PeerConnection pc)
+    {
+        var list = new List<PeerConnectionState>();
+        pc.ConnectionStateChanged += s => { lock (list) list.Add(s); };
+        return list;
+    }
+
+    private static PeerConnectionState[] Snapshot(List<PeerConnectionState> list)
+    {
+        lock (list) return list.ToArray();
+    }
+}
