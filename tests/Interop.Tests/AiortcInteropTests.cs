@@ -1,4 +1,3 @@
-#if PEERCONNECTION // until PeerConnection is merged into main; remove this guard then
 using System.Diagnostics;
 using System.Net;
 using System.Text.RegularExpressions;
@@ -228,4 +227,3 @@ public sealed class AiortcInteropTests(ITestOutputHelper output)
     }
 }
 
-#endif

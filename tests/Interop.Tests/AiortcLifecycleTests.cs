@@ -1,4 +1,3 @@
-#if PEERCONNECTION // until PeerConnection is merged into main; remove this guard then
 using System.Diagnostics;
 using System.Text.Json;
 using WebRtcBridge.Interop.Tests.Infrastructure;
@@ -172,4 +171,3 @@ public sealed class AiortcLifecycleTests(ITestOutputHelper output)
         }
     }
 }
-#endif
