@@ -95,7 +95,9 @@ public sealed partial class PeerConnection
         }
         else if (_controlling is not null)
         {
-            lock (_iceGate) _controlling.HandleStunMessage(datagram, from, now);
+            int length;
+            lock (_iceGate) _controlling.HandleStunMessage(datagram, from, now, _stunResponse, out length);
+            if (length > 0) _transport.SendTo(_stunResponse.AsSpan(0, length), source);
         }
     }
 

@@ -16,7 +16,8 @@ namespace WebRtcBridge.WebRtc.Ice;
 /// <para>A 487 (role conflict) response fails the pair and is counted in <see cref="RoleConflicts"/>: we never switch
 /// to controlled (RFC 8445 §7.2.5.1), since against a lite server a 487 can only mean a bug on our side.</para>
 /// <para>No timers or sockets: <see cref="Tick"/> returns what to send, <see cref="HandleStunMessage"/> takes what
-/// arrived. Incoming Binding requests (a full peer's own checks) are not answered. Not thread-safe.</para>
+/// arrived. A full peer's own checks (e.g. aiortc answering our offer) are answered through the
+/// <c>HandleStunMessage</c> overload that takes a response buffer (RFC 8445 §7.3). Not thread-safe.</para>
 /// </summary>
 public sealed class IceControllingAgent
 {
@@ -94,8 +95,10 @@ public sealed class IceControllingAgent
     public long DroppedUnmatched { get; private set; }
     /// <summary>Responses dropped for a bad FINGERPRINT or MESSAGE-INTEGRITY.</summary>
     public long DroppedBadIntegrity { get; private set; }
-    /// <summary>Binding requests received and ignored (we do not answer a full peer's checks).</summary>
+    /// <summary>Binding requests dropped (bad FINGERPRINT, USERNAME or MESSAGE-INTEGRITY, or no response buffer).</summary>
     public long IgnoredRequests { get; private set; }
+    /// <summary>A full peer's checks answered with a success response (RFC 8445 §7.3).</summary>
+    public long RequestsAnswered { get; private set; }
     /// <summary>487 responses received (a bug on our side against a lite server).</summary>
     public long RoleConflicts { get; private set; }
     /// <summary>Remote candidates ignored (tcp, unresolved FQDN/mDNS, other component, duplicates, over the limit).</summary>
@@ -256,6 +259,51 @@ public sealed class IceControllingAgent
         if (State is IceState.Failed or IceState.Closed || _remotePwdKey is null) { DroppedUnmatched++; return false; }
         if (!StunMessage.TryParse(datagram, out var msg)) { DroppedUnmatched++; return false; }
         if (msg.IsRequest) { IgnoredRequests++; return false; }
+        return HandleResponse(ref msg, from, nowMs);
+    }
+
+    /// <summary>
+    /// Like <see cref="HandleStunMessage(ReadOnlySpan{byte}, IPEndPoint, long)"/>, and also answers a full peer's
+    /// own checks (RFC 8445 §7.3: a full agent must respond to Binding requests, or the peer never validates a
+    /// pair). When <paramref name="responseLength"/> &gt; 0, send <paramref name="responseBuffer"/>[..responseLength]
+    /// to <paramref name="from"/>. Requests failing FINGERPRINT, USERNAME ("ourUfrag:theirUfrag") or
+    /// MESSAGE-INTEGRITY (our pwd) are dropped silently. Never throws for bad input.
+    /// </summary>
+    public bool HandleStunMessage(ReadOnlySpan<byte> datagram, IPEndPoint from, long nowMs, Span<byte> responseBuffer, out int responseLength)
+    {
+        responseLength = 0;
+        if (State is IceState.Failed or IceState.Closed || _remotePwdKey is null) { DroppedUnmatched++; return false; }
+        if (!StunMessage.TryParse(datagram, out var msg)) { DroppedUnmatched++; return false; }
+        if (!msg.IsRequest) return HandleResponse(ref msg, from, nowMs);
+        if (msg.MessageType != StunMessageType.BindingRequest || responseBuffer.Length < 256
+            || (msg.HasFingerprint && !msg.VerifyFingerprint()) || !msg.HasUsername || !msg.HasMessageIntegrity
+            || !IsOurUsername(msg.UsernameBytes) || !msg.VerifyMessageIntegrity(_localPwdKey))
+        {
+            IgnoredRequests++;
+            return false;
+        }
+        // RFC 8445 §7.3.1.4: success response with XOR-MAPPED-ADDRESS, MESSAGE-INTEGRITY (our pwd), FINGERPRINT.
+        var w = new StunMessageWriter(responseBuffer, StunMessageType.BindingSuccessResponse, msg.TransactionId);
+        w.AddXorMappedAddress(from);
+        w.AddMessageIntegrity(_localPwdKey);
+        w.AddFingerprint();
+        responseLength = w.Length;
+        RequestsAnswered++;
+        return true;
+    }
+
+    // RFC 8445 §7.2.2: the peer's checks carry USERNAME "ourUfrag:theirUfrag".
+    private bool IsOurUsername(ReadOnlySpan<byte> user)
+    {
+        var ufrag = LocalUfrag;
+        if (user.Length <= ufrag.Length + 1 || user[ufrag.Length] != (byte)':') return false;
+        for (int i = 0; i < ufrag.Length; i++)
+            if (user[i] != (byte)ufrag[i]) return false;
+        return true;
+    }
+
+    private bool HandleResponse(ref StunMessage msg, IPEndPoint from, long nowMs)
+    {
         var t = FindTransaction(msg.TransactionId);
         if (t is null || (msg.MessageType != StunMessageType.BindingSuccessResponse && msg.MessageType != StunMessageType.BindingErrorResponse))
         {
