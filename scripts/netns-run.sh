@@ -31,6 +31,7 @@ if [ "${__NETNS_RUN_INSIDE:-}" != "1" ]; then
   command -v ip >/dev/null || die "ip not found (Debian package iproute2)"
   self=$(readlink -f "$0")
   if [ "$(id -u)" -eq 0 ]; then
+    unshare -n true || die "unshare -n failed: cannot create a network namespace (needs CAP_SYS_ADMIN)"
     __NETNS_RUN_INSIDE=1 exec unshare -n -- "$self" "$@"
   fi
   command -v sudo >/dev/null || die "not root and sudo not found: cannot create a network namespace"
