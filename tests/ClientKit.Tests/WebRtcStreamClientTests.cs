@@ -109,3 +109,24 @@ public sealed class WebRtcStreamClientTests(ITestOutputHelper output) : IAsyncLi
         Assert.Contains("limit", e.Message);
     }
 }
+
+/// <summary>The game-engine sample against the real bridge: it prints live fps and round-trip percentiles.</summary>
+public sealed class GameStreamSampleTests(ITestOutputHelper output)
+{
+    [Fact]
+    public async Task The_sample_streams_synthetic_frames_through_the_bridge_and_reports_latency()
+    {
+        await using var server = BridgeServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning",
+            "--Bridge:WebRtc:HostAddresses:0", "127.0.0.1"]);
+        await server.StartAsync();
+        var http = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var log = new StringWriter();
+        var result = await WebRtcBridge.Samples.GameStream.GameStreamSample.RunAsync(
+            new(new Uri(http.Replace("http://", "ws://")), "invert", 320, 240, 30, TimeSpan.FromSeconds(4), HostAddresses: [System.Net.IPAddress.Loopback]), log);
+        output.WriteLine(log.ToString());
+        Assert.True(result.FramesReturned >= result.FramesSent * 0.8, $"{result.FramesReturned} of {result.FramesSent} came back");
+        Assert.Contains("round trip p50", log.ToString());
+        Assert.InRange(result.P50Ms, 0.1, 500);
+        await server.StopAsync();
+    }
+}
