@@ -15,9 +15,14 @@ public static class PeerConnectionSettings
         if (o.EncoderSpeed is < -16 or > 16) throw new InvalidOperationException("Bridge:WebRtc:EncoderSpeed must be -16..16");
         if (o.MinPort < 0 || o.MaxPort > 65535 || o.MinPort > o.MaxPort)
             throw new InvalidOperationException("Bridge:WebRtc:MinPort/MaxPort must be a range within 0..65535");
+        var hostAddresses = o.HostAddresses.Count > 0 ? o.HostAddresses.Select(a => Parse(a, "HostAddresses")).ToArray() : null;
         return new PeerConnectionOptions
         {
-            HostAddresses = o.HostAddresses.Count > 0 ? o.HostAddresses.Select(a => Parse(a, "HostAddresses")).ToArray() : PeerConnectionOptions.DefaultHostAddresses(),
+            HostAddresses = hostAddresses ?? PeerConnectionOptions.DefaultHostAddresses(),
+            // One configured address: bind to it, so replies leave from the candidate's address. A socket on 0.0.0.0
+            // answers from whatever source the kernel's route picks, and a peer that checks symmetry (RFC 8445
+            // §7.2.5.2.1; aiortc does) fails the pair when that is another local address.
+            BindAddress = hostAddresses is [var only] ? only : IPAddress.Any,
             AnnouncedAddress = o.AnnouncedAddress is { Length: > 0 } announced ? Parse(announced, "AnnouncedAddress") : null,
             MinPort = o.MinPort,
             MaxPort = o.MaxPort,

@@ -11,6 +11,8 @@ decoded frames. Signaling is JSON lines on stdin/stdout:
   in:  {"type":"stop"}                       optional: finish now and report
   out: {"type":"state", ...}                 progress notes (connection state changes)
   out: {"type":"result","framesReceived":..,"framesSent":..,"width":..,"height":..,...}   then exit 0
+       (also: framesChecked/framesNonBlank: every 10th frame checked for a luma range > 32; maxChromaDeviation:
+       the largest mean |U-128|,|V-128| of those frames, about 0 for gray video)
   out: {"type":"error","message":...}        then exit 1
 
 It stops after --frames received frames or --timeout seconds, whichever comes first (a timeout is not an error:
@@ -162,7 +164,7 @@ async def run(args):
     if args.role == "offer":
         pc.addTransceiver(track, direction="sendrecv")
 
-    received = {"frames": 0, "width": 0, "height": 0, "nonBlank": 0, "checked": 0, "first": None}
+    received = {"frames": 0, "width": 0, "height": 0, "nonBlank": 0, "checked": 0, "first": None, "chroma": 0.0}
     done = asyncio.Event()
     failed = {"reason": None}
 
@@ -174,10 +176,14 @@ async def run(args):
                 received["first"] = time.time()
             received["width"], received["height"] = frame.width, frame.height
             if n % 10 == 1:
-                luma = frame.to_ndarray(format="gray")
+                planes = frame.to_ndarray(format="yuv420p")  # (h*3/2, w): Y, then U and V rows
+                luma = planes[: frame.height]
+                chroma = planes[frame.height :].astype(np.int16) - 128
                 received["checked"] += 1
                 if int(luma.max()) - int(luma.min()) > 32:
                     received["nonBlank"] += 1
+                # mean |U-128|, |V-128| over the frame: about 0 for a gray picture, tens for our pattern
+                received["chroma"] = max(received["chroma"], float(np.abs(chroma).mean()))
             if n >= args.frames:
                 done.set()
 
@@ -238,6 +244,7 @@ async def run(args):
         "height": received["height"],
         "framesChecked": received["checked"],
         "framesNonBlank": received["nonBlank"],
+        "maxChromaDeviation": round(received["chroma"], 2),
         "seconds": round(elapsed, 3),
         "secondsToFirstFrame": round(received["first"] - started, 3) if received["first"] else None,
         "connectionState": pc.connectionState,
