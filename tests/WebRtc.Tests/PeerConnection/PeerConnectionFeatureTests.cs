@@ -5,6 +5,7 @@ using Xunit.Abstractions;
 namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
 
 /// <summary>Keyframe requests (PLI) end to end, pre-encoded sending without decoding, REMB, allocation on the media path.</summary>
+[Collection(PeerConnectionCollection.Name)]
 public class PeerConnectionFeatureTests(ITestOutputHelper output)
 {
     [Fact(Timeout = 60_000)]

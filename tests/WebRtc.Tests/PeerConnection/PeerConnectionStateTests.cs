@@ -5,6 +5,7 @@ namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
 using PeerConnection = WebRtcBridge.WebRtc.PeerConnection;
 
 /// <summary>Negotiation errors, the state machine, and consent failure of a vanished peer.</summary>
+[Collection(PeerConnectionCollection.Name)]
 public class PeerConnectionStateTests
 {
     private static async Task<string> ClientOfferAsync()
