@@ -113,6 +113,33 @@ public class PeerConnectionStateTests
         Assert.Contains("ICE", pair.Client.FailureReason);
     }
 
+    [Theory(Timeout = 60_000)]
+    [InlineData("chrome")]
+    [InlineData("firefox")]
+    [InlineData("aiortc")]
+    public async Task BrowserOffers_AreAnsweredAsIceLitePassiveWithOurCandidate(string peer)
+    {
+        string offer = peer switch
+        {
+            "chrome" => WebRtcBridge.WebRtc.Tests.Sdp.SdpTestOffers.Chrome,
+            "firefox" => WebRtcBridge.WebRtc.Tests.Sdp.SdpTestOffers.Firefox,
+            _ => WebRtcBridge.WebRtc.Tests.Sdp.SdpTestOffers.Aiortc,
+        };
+        await using var server = new PeerConnection(PeerPair.LoopbackOptions() with { AnnouncedAddress = System.Net.IPAddress.Parse("203.0.113.7") });
+        var states = Record(server);
+        string answer = await server.AcceptOfferAsync(offer);
+        Assert.Contains("a=ice-lite", answer);
+        Assert.Contains("a=setup:passive", answer);
+        Assert.Contains("a=rtcp-mux", answer);
+        int port = server.LocalEndPoint.Port;
+        Assert.Contains($"127.0.0.1 {port} typ host", answer);
+        Assert.Contains($"203.0.113.7 {port} typ host", answer); // the 1:1 NAT address, same port
+        Assert.Equal(2, server.LocalCandidates.Count);
+        await PeerConnectionLoopbackTests.WaitUntilAsync(() => Snapshot(states).Contains(PeerConnectionState.Connecting), TimeSpan.FromSeconds(10));
+        Assert.Equal(PeerConnectionState.Connecting, server.ConnectionState);
+        await Assert.ThrowsAsync<InvalidOperationException>(() => server.AcceptOfferAsync(offer)); // one description per connection
+    }
+
     [Fact(Timeout = 60_000)]
     public async Task MalformedOffer_ThrowsSdpException()
     {
