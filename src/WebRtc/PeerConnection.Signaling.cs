@@ -186,14 +186,24 @@ public sealed partial class PeerConnection
     private void OnDtlsConnected(DtlsSrtpKeyingMaterial keys)
     {
         var negotiated = _negotiated!;
-        var srtp = SrtpSession.Create(keys.Profile, keys.Material, localIsDtlsClient: keys.Role == DtlsRole.Client);
-        var media = new MediaSession(srtp, negotiated, _options, _localSsrc, _cname, SendToRemote)
+        SrtpSession? srtp = null;
+        try
         {
-            FrameReceived = RaiseFrameReceived,
-            EncodedFrameReceived = RaiseEncodedFrameReceived,
-            KeyFrameRequested = RaiseKeyFrameRequested,
-        };
-        _media = media;
+            // RFC 5764 §4.2: keys exported by DTLS; the DTLS client writes with the client key.
+            srtp = SrtpSession.Create(keys.Profile, keys.Material, localIsDtlsClient: keys.Role == DtlsRole.Client);
+            _media = new MediaSession(srtp, negotiated, _options, _localSsrc, _cname, SendToRemote)
+            {
+                FrameReceived = RaiseFrameReceived,
+                EncodedFrameReceived = RaiseEncodedFrameReceived,
+                KeyFrameRequested = RaiseKeyFrameRequested,
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            srtp?.Dispose();
+            Fail("SRTP setup failed: " + e.Message);
+            return;
+        }
         SetState(PeerConnectionState.Connected);
     }
 
