@@ -67,6 +67,7 @@ public sealed partial class PeerConnection
                 break;
             case PacketKind.Dtls:
                 if (!IsTrustedSource(source)) { Interlocked.Increment(ref _unknownSource); break; }
+                if (_dtls is { Role: Dtls.DtlsRole.Server }) StartDtlsOnce(); // a ClientHello from a valid tuple before nomination
                 _dtls?.HandleDatagram(datagram);
                 break;
             case PacketKind.Rtp:

@@ -60,7 +60,6 @@ public sealed partial class PeerConnection
             _lite = lite;
             _negotiated = negotiated;
             _role = Role.Answerer;
-            if (dtls.Role == DtlsRole.Server) dtls.Start();
             sdp = answer.Sdp;
         }
         SetState(PeerConnectionState.Connecting);
@@ -88,7 +87,6 @@ public sealed partial class PeerConnection
                 _pendingRemoteCandidates.Clear();
                 if (negotiated.RemoteEndOfCandidates || _pendingEndOfCandidates) agent.SetRemoteEndOfCandidates();
             }
-            if (dtls.Role == DtlsRole.Server) dtls.Start();
         }
         SetState(PeerConnectionState.Connecting);
         StartLoop();
@@ -154,7 +152,17 @@ public sealed partial class PeerConnection
 
     // ---- ICE / DTLS events (raised on the loop thread) -----------------------------------------------------
 
-    private void OnRemoteEndPointSelected(IPEndPoint endPoint) => _remoteAddress = endPoint.Serialize();
+    private void OnRemoteEndPointSelected(IPEndPoint endPoint)
+    {
+        _remoteAddress = endPoint.Serialize();
+        StartDtlsOnce();
+    }
+
+    // DTLS starts once ICE has a path (RFC 8842 §4): its handshake timeout then measures DTLS alone, not ICE gathering.
+    private void StartDtlsOnce()
+    {
+        if (_dtls is { State: DtlsState.New } dtls) dtls.Start();
+    }
 
     private void OnLiteStateChanged(IceState state)
     {
@@ -167,7 +175,7 @@ public sealed partial class PeerConnection
         if (state == IceState.Connected && _controlling?.SelectedPair is { } pair && _remoteAddress is null)
         {
             _remoteAddress = pair.RemoteEndPoint.Serialize();
-            if (_dtls is { Role: DtlsRole.Client, State: DtlsState.New } dtls) dtls.Start();
+            StartDtlsOnce();
         }
         else if (state == IceState.Failed)
         {
@@ -178,14 +186,24 @@ public sealed partial class PeerConnection
     private void OnDtlsConnected(DtlsSrtpKeyingMaterial keys)
     {
         var negotiated = _negotiated!;
-        var srtp = SrtpSession.Create(keys.Profile, keys.Material, localIsDtlsClient: keys.Role == DtlsRole.Client);
-        var media = new MediaSession(srtp, negotiated, _options, _localSsrc, _cname, SendToRemote)
+        SrtpSession? srtp = null;
+        try
         {
-            FrameReceived = RaiseFrameReceived,
-            EncodedFrameReceived = RaiseEncodedFrameReceived,
-            KeyFrameRequested = RaiseKeyFrameRequested,
-        };
-        _media = media;
+            // RFC 5764 §4.2: keys exported by DTLS; the DTLS client writes with the client key.
+            srtp = SrtpSession.Create(keys.Profile, keys.Material, localIsDtlsClient: keys.Role == DtlsRole.Client);
+            _media = new MediaSession(srtp, negotiated, _options, _localSsrc, _cname, SendToRemote)
+            {
+                FrameReceived = RaiseFrameReceived,
+                EncodedFrameReceived = RaiseEncodedFrameReceived,
+                KeyFrameRequested = RaiseKeyFrameRequested,
+            };
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or System.Security.Cryptography.CryptographicException)
+        {
+            srtp?.Dispose();
+            Fail("SRTP setup failed: " + e.Message);
+            return;
+        }
         SetState(PeerConnectionState.Connected);
     }
 

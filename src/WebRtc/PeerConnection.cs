@@ -189,8 +189,12 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
             if (reason is not null) FailureReason = reason;
             handler = ConnectionStateChanged;
         }
-        try { handler?.Invoke(next); }
-        catch (Exception) { Interlocked.Increment(ref _handlerErrors); }
+        if (handler is null) return;
+        foreach (var d in handler.GetInvocationList()) // rare event: one throwing subscriber must not silence the others
+        {
+            try { ((Action<PeerConnectionState>)d)(next); }
+            catch (Exception) { Interlocked.Increment(ref _handlerErrors); }
+        }
     }
 
     private void Fail(string reason) => SetState(PeerConnectionState.Failed, reason);

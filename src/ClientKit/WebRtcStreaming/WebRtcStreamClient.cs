@@ -45,7 +45,10 @@ public sealed class WebRtcStreamClient : IAsyncDisposable
     private readonly WebRtcStreamClientOptions _options;
     private readonly DropOldestBuffer<ProcessedFrame> _results;
     private readonly Dictionary<uint, (long Timestamp, long SentAt)> _sent = new();
-    private readonly Queue<uint> _sentOrder = new(capacity: 256);
+    /// <summary>RTP timestamps of the last <see cref="SentCapacity"/> frames, oldest first (a ring): bounds <see cref="_sent"/>.</summary>
+    private readonly uint[] _sentOrder = new uint[SentCapacity];
+    private const int SentCapacity = 240;
+    private long _sentCount;
     private readonly object _gate = new();
     private ClientWebSocket? _socket;
     private PeerConnection? _pc;
@@ -137,9 +140,10 @@ public sealed class WebRtcStreamClient : IAsyncDisposable
         lock (_gate)
         {
             while (_sent.ContainsKey(rtp)) rtp++;
+            var slot = (int)(_sentCount++ % SentCapacity);
+            if (_sentCount > SentCapacity) _sent.Remove(_sentOrder[slot]);
+            _sentOrder[slot] = rtp;
             _sent[rtp] = (timestamp, now);
-            _sentOrder.Enqueue(rtp);
-            if (_sentOrder.Count > 240) _sent.Remove(_sentOrder.Dequeue());
         }
         frame.RtpTimestamp = rtp;
         pc.SendFrame(frame);

@@ -17,6 +17,10 @@ public static class BridgeServer
 
     public static WebApplication Build(string[] args, Action<AppRegistry>? addApps = null, Action<WebApplicationBuilder>? configure = null)
     {
+        // Frame handlers and encoders run synchronous work of a few milliseconds on pool threads; on 2 cores the
+        // default minimum of 2 threads makes every burst wait for the pool's slow thread injection.
+        ThreadPool.GetMinThreads(out var workers, out var io);
+        ThreadPool.SetMinThreads(Math.Max(workers, 64), io);
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions
         {
             Args = args,

@@ -42,9 +42,12 @@ internal sealed partial class MediaSession
         _bytesReceived += rtp.Payload.Length;
         _receiveStats.OnPacket(rtp.Ssrc, rtp.SequenceNumber, rtp.Timestamp, nowMs);
         _remb.OnPacket(length, nowMs);
+        int missingBefore = _nack.MissingCount;
         _nack.OnPacket(rtp.SequenceNumber, nowMs);
+        if (_nack.MissingCount > missingBefore) _nextNackMs = nowMs; // §4.4: NACK a new gap at once, not at the next tick
         if (_assembler.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Marker, rtp.Payload, nowMs) == PacketInsertResult.Malformed)
             Interlocked.Increment(ref _malformed);
+        SendNacks(nowMs);
         CheckKeyFrameNeed(nowMs);
     }
 

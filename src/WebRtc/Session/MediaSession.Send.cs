@@ -34,7 +34,7 @@ internal sealed partial class MediaSession
     {
         lock (_encodeGate)
         {
-            if (_closed) { Interlocked.Increment(ref _framesNotSent); return; }
+            if (_closed || !_sendAllowed) { Interlocked.Increment(ref _framesNotSent); return; }
             _encoder ??= new Vp8Encoder(_options.Encoder with { TargetBitrateKbps = Volatile.Read(ref _bitrateKbps) });
             uint ts = frame.RtpTimestamp != 0 ? frame.RtpTimestamp : OwnRtpClock();
             bool force = Interlocked.Exchange(ref _forceKeyFrame, 0) != 0;
@@ -60,7 +60,7 @@ internal sealed partial class MediaSession
         if (vp8Frame.IsEmpty) return;
         lock (_encodeGate)
         {
-            if (_closed) { Interlocked.Increment(ref _framesNotSent); return; }
+            if (_closed || !_sendAllowed) { Interlocked.Increment(ref _framesNotSent); return; }
             SendEncodedLocked(vp8Frame, rtpTimestamp, isKeyFrame);
         }
     }

@@ -27,6 +27,7 @@ internal sealed partial class MediaSession : IDisposable
     private readonly byte[] _mid;
     private readonly byte _payloadType;
     private readonly object _outGate = new();
+    private readonly bool _sendAllowed;
     private volatile bool _closed;
     private long _malformed;
 
@@ -40,6 +41,7 @@ internal sealed partial class MediaSession : IDisposable
         _cname = Encoding.ASCII.GetBytes(cname);
         _mid = Encoding.ASCII.GetBytes(negotiated.Mid ?? "0");
         _payloadType = (byte)negotiated.PayloadType;
+        _sendAllowed = negotiated.LocalDirection.Sends(); // an offer that only sends gets a recvonly answer: we must not send
         _sendStats = new RtpSendStatistics(localSsrc);
         _seq = (ushort)Random.Shared.Next(0x10000);
         _packetizer = new Vp8Packetizer(MaxPayloadSize, Random.Shared.Next(0x8000));

@@ -25,6 +25,7 @@ public sealed class UdpTransport : IDisposable
         {
             _socket.ReceiveBufferSize = 1 << 20;
             _socket.SendBufferSize = 1 << 20;
+            _socket.Blocking = false; // a full send buffer drops (counted in SendErrors) instead of blocking the sender
             Bind(bindAddress, minPort, maxPort);
         }
         catch
@@ -45,7 +46,7 @@ public sealed class UdpTransport : IDisposable
     public long DatagramsSent => Interlocked.Read(ref _sent);
     /// <summary>Datagrams received (before the filter).</summary>
     public long DatagramsReceived => Interlocked.Read(ref _received);
-    /// <summary>Send calls that failed (socket error).</summary>
+    /// <summary>Send calls that failed (socket error, or the send buffer was full: UDP drop, never a wait).</summary>
     public long SendErrors => Interlocked.Read(ref _sendErrors);
     /// <summary>Datagrams dropped by <see cref="Filter"/>.</summary>
     public long FilteredDatagrams => Interlocked.Read(ref _filtered);

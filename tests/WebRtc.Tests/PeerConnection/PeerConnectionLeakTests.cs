@@ -5,7 +5,7 @@ using Xunit.Abstractions;
 namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
 
 /// <summary>200 sessions opened, used and closed in a row leave no sockets, native contexts or threads behind.</summary>
-[Collection(WebRtcBridge.WebRtc.Tests.Dtls.DtlsLeakCollection.Name)]
+[Collection(PeerConnectionCollection.Name)]
 public class PeerConnectionLeakTests(ITestOutputHelper output)
 {
     private const int Sessions = 200;

@@ -5,6 +5,7 @@ namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
 using PeerConnection = WebRtcBridge.WebRtc.PeerConnection;
 
 /// <summary>Two PeerConnections (server and client role) exchanging VP8 both ways over real 127.0.0.1 UDP.</summary>
+[Collection(PeerConnectionCollection.Name)]
 public class PeerConnectionLoopbackTests(Xunit.Abstractions.ITestOutputHelper output)
 {
     private const int Frames = 300;
@@ -42,6 +43,8 @@ public class PeerConnectionLoopbackTests(Xunit.Abstractions.ITestOutputHelper ou
             Assert.True(s.PacketsSent >= Frames);
             Assert.True(s.PacketsReceived >= 285);
             Assert.NotNull(s.RoundTripTime);
+            Assert.NotNull(s.AvailableOutgoingBitrate); // the peer's REMB arrived
+            Assert.InRange(s.AvailableOutgoingBitrate!.Value, 100_000, 2_500_000);
             Assert.InRange(s.RoundTripTime!.Value, 0, 1.0);
             Assert.Equal(0, s.SrtpAuthFailures);
             Assert.Equal(0, s.MalformedPackets);

@@ -7,6 +7,7 @@ namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
 /// (<see cref="WebRtcBridge.WebRtc.Transport.DatagramFilter"/> on each peer's outgoing datagrams, every kind: STUN,
 /// DTLS, RTP, RTCP): NACK retransmissions and PLI keep the video going.
 /// </summary>
+[Collection(PeerConnectionCollection.Name)]
 public class PeerConnectionLossTests(ITestOutputHelper output)
 {
     private const int Frames = 300;

@@ -13,6 +13,7 @@ namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
 /// credentials (a valid tuple, not nominated), so its packets reach SRTP and RTCP rather than stopping at the source
 /// check. Video keeps flowing and the counters show the drops.
 /// </summary>
+[Collection(PeerConnectionCollection.Name)]
 public class PeerConnectionMutationTests(ITestOutputHelper output)
 {
     private const int Frames = 240;
