@@ -72,8 +72,9 @@ public sealed class WebRtcSession : IAsyncDisposable
         var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
         _pc.ConnectionStateChanged += state =>
         {
-            if (state is PeerConnectionState.Failed or PeerConnectionState.Closed or PeerConnectionState.Disconnected)
-                failed.TrySetResult(_pc.FailureReason ?? state.ToString().ToLowerInvariant());
+            // Failed is an error for the client; Disconnected (the peer sent close_notify) and Closed are normal ends.
+            if (state == PeerConnectionState.Failed) failed.TrySetResult(_pc.FailureReason ?? "failed");
+            else if (state is PeerConnectionState.Closed or PeerConnectionState.Disconnected) failed.TrySetResult("");
         };
         await SendAsync(new ReadyMessage(), cts.Token).ConfigureAwait(false);
         var stats = StatsLoopAsync(cts.Token);
@@ -82,8 +83,8 @@ public sealed class WebRtcSession : IAsyncDisposable
         if (ended == failed.Task && !receive.IsCompleted)
         {
             var reason = await failed.Task.ConfigureAwait(false);
-            _context.Logger.LogInformation("WebRTC connection ended: {Reason}", reason);
-            await TrySendAsync(new ErrorMessage("ice_failed: " + reason)).ConfigureAwait(false);
+            _context.Logger.LogInformation("WebRTC connection ended{Reason}", reason.Length == 0 ? " by the peer" : ": " + reason);
+            if (reason.Length > 0) await TrySendAsync(new ErrorMessage("ice_failed: " + reason)).ConfigureAwait(false);
         }
         await cts.CancelAsync().ConfigureAwait(false);
         try { await Task.WhenAll(receive, stats).ConfigureAwait(false); }
