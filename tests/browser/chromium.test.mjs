@@ -84,7 +84,8 @@ test("chromium: inverted frames come back at >= 20 fps, pixel-exact within toler
   const delay = first.t - switchedAt;
   const stillInverted = after.filter((e) => e.t > first.t && e.inv >= 0 && e.inv < TOLERANCE).length;
   console.log(`chromium: filter switch invert -> identity visible after ${delay.toFixed(0)} ms ` +
-    `(${after.filter((e) => e.t < first.t).length} frames before it; ${stillInverted} inverted frames after it)`);
+    `(${after.filter((e) => e.t < first.t).length} frames before it; ${stillInverted} inverted frames after it; ` +
+    `frames after the switch at +ms [error vs inverted/as sent]: ${after.slice(0, 8).map((e) => `${(e.t - switchedAt).toFixed(0)}[${e.inv}/${e.id}]`).join(" ")})`);
   assert.ok(delay <= 500, `chromium: the identity filter showed only ${delay.toFixed(0)} ms after the params message (limit 500 ms)`);
   assert.equal(stillInverted, 0, "chromium: inverted frames still came back after the first identity frame");
 });

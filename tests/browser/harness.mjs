@@ -11,8 +11,13 @@ export const WORK = process.env.BROWSER_TESTS_WORK ?? mkdtempSync("/tmp/browser-
 /** The address the server listens on inside the namespace (the report server listens there too). */
 export const SERVER_HOST = BASE ? new URL(BASE).hostname : "";
 
-/** Mean absolute error per RGB channel (0..255) below which a returned frame counts as matching; see README. */
-export const TOLERANCE = 16;
+/**
+ * Mean absolute error per RGB channel (0..255, over the 160x120 downscale, counter strip excluded) below which a
+ * returned frame counts as matching. Measured on this machine (VP8 twice + YUV<->RGB, 640x480): mean 2.7 (Chromium)
+ * and 3.0 (Firefox), p95 under 4; the same frames compared against the wrong filter (inverted vs as sent) give
+ * about 100. 8 leaves room for a lower bitrate on a loaded machine and still fails any wrong or shifted picture.
+ */
+export const TOLERANCE = 8;
 /** Measurement window and the figures every browser must reach in it. */
 export const WINDOW_MS = 10_000;
 export const MIN_FPS = 20;
@@ -94,6 +99,7 @@ export function analyze(demo, from, mode = "inv") {
   }
   maxGap = Math.max(maxGap, to - prev);
   const errors = inWindow.filter((e) => e[mode] >= 0).map((e) => e[mode]);
+  const other = inWindow.filter((e) => e[mode === "inv" ? "id" : "inv"] >= 0).map((e) => e[mode === "inv" ? "id" : "inv"]);
   const rtts = inWindow.filter((e) => e.rtt >= 0).map((e) => e.rtt);
   const matching = errors.filter((x) => x < TOLERANCE).length;
   return {
@@ -110,6 +116,7 @@ export function analyze(demo, from, mode = "inv") {
     matching,
     matchingShare: errors.length ? matching / errors.length : 0,
     meanError: errors.length ? errors.reduce((a, b) => a + b, 0) / errors.length : null,
+    wrongFilterError: other.length ? other.reduce((a, b) => a + b, 0) / other.length : null,
     errorP50: percentile(errors, 50),
     errorP95: percentile(errors, 95),
     rttP50: percentile(rtts, 50),
@@ -120,16 +127,23 @@ export function analyze(demo, from, mode = "inv") {
 /** One line for the test output, e.g. "chromium: 29.8 fps returned, RTT p50 41 ms p95 63 ms, mean error 6.1". */
 export function summary(browser, a) {
   const f = (x, d = 0) => (x === null ? "n/a" : x.toFixed(d));
-  return `${browser}: ${f(a.fps, 1)} fps returned (slowest second ${a.minBucketFps}, longest gap ${f(a.maxGapMs)} ms; ` +
-    `sent ${f(a.sentFps, 1)}, encoded ${f(a.encodedFps, 1)}, decoded ${f(a.decodedFps, 1)}, presented ${f(a.presentedFps, 1)} fps, ` +
+  return `${browser}: ${f(a.presentedFps ?? a.fps, 1)} fps returned (frames presented by the <video>; ` +
+    `sent ${f(a.sentFps, 1)}, encoded ${f(a.encodedFps, 1)}, decoded ${f(a.decodedFps, 1)} fps; ${f(a.fps, 1)} checked per s, ` +
+    `slowest second ${a.minBucketFps}, longest gap ${f(a.maxGapMs)} ms, `+
     `returned size ${a.lastSize}), ` +
     `RTT p50 ${f(a.rttP50)} ms p95 ${f(a.rttP95)} ms, mean error ${f(a.meanError, 2)} ` +
-    `(p50 ${f(a.errorP50, 2)}, p95 ${f(a.errorP95, 2)}; ${a.matching}/${a.verified} verified frames below ${TOLERANCE})`;
+    `(p50 ${f(a.errorP50, 2)}, p95 ${f(a.errorP95, 2)}; ${a.matching}/${a.verified} verified frames below ${TOLERANCE}; ` +
+    `vs the wrong filter ${f(a.wrongFilterError, 1)})`;
 }
 
 /** The assertions every browser must pass over its measurement window. */
 export function assertWindow(browser, a) {
-  assert.ok(a.fps >= MIN_FPS, `${browser}: only ${a.fps.toFixed(1)} fps returned over ${WINDOW_MS / 1000} s (need ${MIN_FPS})`);
+  // Returned frames: the <video>'s presentedFrames count (every frame it received and showed). The page's
+  // per-frame callbacks, which do the pixel checks, may skip frames when the page is busy (headless Chromium on
+  // a loaded machine: about 23 callbacks/s for 28 presented frames/s), so they are the sample, not the count.
+  const fps = a.presentedFps ?? a.fps;
+  assert.ok(fps >= MIN_FPS, `${browser}: only ${fps.toFixed(1)} fps returned over ${WINDOW_MS / 1000} s (need ${MIN_FPS})`);
+  assert.ok(a.maxGapMs < 1000, `${browser}: the returned video stalled for ${a.maxGapMs.toFixed(0)} ms`);
   assert.ok(a.verified >= a.returned * 0.5,
     `${browser}: only ${a.verified} of ${a.returned} returned frames could be matched to a sent frame by their counter`);
   assert.ok(a.matchingShare >= MIN_MATCHING,
