@@ -88,4 +88,24 @@ test("chromium: inverted frames come back at >= 20 fps, pixel-exact within toler
     `frames after the switch at +ms [error vs inverted/as sent]: ${after.slice(0, 8).map((e) => `${(e.t - switchedAt).toFixed(0)}[${e.inv}/${e.id}]`).join(" ")})`);
   assert.ok(delay <= 500, `chromium: the identity filter showed only ${delay.toFixed(0)} ms after the params message (limit 500 ms)`);
   assert.equal(stillInverted, 0, "chromium: inverted frames still came back after the first identity frame");
+  await page.close();
+});
+
+test("chromium: the pixel check rejects a wrong picture (grayscale frames never pass as inverted or as sent)", async () => {
+  const y4m = fakeCameraFile();
+  browser ??= await chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs({ y4m }), timeout: 30_000 });
+  const page = await browser.newPage();
+  await page.goto(`${BASE}/?autostart&filter=grayscale&verify`, { timeout: 20_000 });
+  try {
+    await page.waitForFunction(() => (window.bridgeDemo?.verify?.verified ?? 0) >= 30, null, { timeout: 30_000, polling: 250 });
+  } catch {
+    assert.fail(`chromium: no grayscale frames could be checked within 30 s\n${await diagnose(page)}`);
+  }
+  const checked = (await page.evaluate(() => window.bridgeDemo.verify.log)).filter((e) => e.inv >= 0);
+  const mean = (k) => checked.reduce((s, e) => s + e[k], 0) / checked.length;
+  console.log(`chromium: grayscale frames: mean error ${mean("inv").toFixed(1)} vs inverted, ${mean("id").toFixed(1)} vs as sent ` +
+    `(${checked.length} frames; tolerance ${TOLERANCE})`);
+  assert.equal(checked.filter((e) => e.inv < TOLERANCE).length, 0, "grayscale frames passed as inverted");
+  assert.equal(checked.filter((e) => e.id < TOLERANCE).length, 0, "grayscale frames passed as sent");
+  await page.close();
 });
