@@ -1,5 +1,6 @@
 import { BridgeConnection } from "./bridge-client.js";
-import { stamp, read } from "./frame-stamp.js";
+import { stamp, read, BLOCK, BITS } from "./frame-stamp.js";
+import { FrameVerifier } from "./frame-verify.js";
 
 const $ = (id) => document.getElementById(id);
 const FILTERS = {
@@ -17,6 +18,17 @@ let running = false;
 const sent = new Map();
 const rtts = [];
 let framesOut = 0, framesBack = 0, lastTick = performance.now();
+// Test hooks, off unless asked for in the query: ?verify checks returned pixels against sent ones (frame-verify.js);
+// ?report=URL posts window.bridgeDemo there every second as text/plain JSON (no CORS preflight), for browsers a test
+// cannot drive; ?server=URL preselects the signaling URL.
+const query = new URLSearchParams(location.search);
+const verifier = query.has("verify") ? new FrameVerifier() : null;
+const reportUrl = query.get("report");
+const pageErrors = [];
+if (reportUrl) {
+  addEventListener("error", (e) => pageErrors.length < 20 && pageErrors.push(String(e.message)));
+  addEventListener("unhandledrejection", (e) => pageErrors.length < 20 && pageErrors.push(String(e.reason)));
+}
 
 function message(text, kind = "info") {
   const m = $("message");
@@ -47,6 +59,12 @@ function renderParamControls() {
 
 async function start() {
   $("start").disabled = true;
+  if (!navigator.mediaDevices?.getUserMedia) {
+    // Browsers only offer the camera to secure pages: https://, or http://localhost / 127.0.0.1.
+    message(`The camera is only available on a secure page: open this demo over https:// or at http://localhost (this page is ${location.origin}).`, "error");
+    $("start").disabled = false;
+    return;
+  }
   try {
     camera = await navigator.mediaDevices.getUserMedia({ video: { width: 640, height: 480, frameRate: 30 }, audio: false });
   } catch (e) {
@@ -68,17 +86,21 @@ async function start() {
     ctx.drawImage(video, 0, 0, canvas.width, canvas.height);
     counter = (counter + 1) & 0xffff;
     stamp(ctx, counter);
+    verifier?.rememberSent(canvas, counter);
     sent.set(counter, performance.now());
     if (sent.size > 300) sent.delete(sent.keys().next().value);
     framesOut++;
     video.requestVideoFrameCallback(draw);
   };
   video.requestVideoFrameCallback(draw);
-  await connect(canvas.captureStream(30));
+  // No frame-rate argument: a frame is captured each time the canvas is drawn (once per camera frame). Firefox
+  // delivers only about 19 of 30 fps with captureStream(30) (measured here), every frame without it.
+  await connect(canvas.captureStream());
 }
 
 async function connect(stream, attempt = 0) {
   connection = new BridgeConnection({ url: $("server").value, params: params() });
+  window.bridgeConnection = connection;
   connection.addEventListener("status", (e) => message(e.detail));
   connection.addEventListener("error", (e) => message(e.detail, "error"));
   connection.addEventListener("stats", (e) => showServerStats(e.detail));
@@ -109,15 +131,20 @@ function watchReturned(stream) {
   canvas.width = 17 * 16;
   canvas.height = 16;
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
-  const onFrame = () => {
+  const onFrame = (_, metadata) => {
     framesBack++;
-    ctx.drawImage(video, 0, 0, 17 * 16, 16, 0, 0, 17 * 16, 16);
+    const now = performance.now();
+    // The strip is stamped on a 640x480 canvas; the returned video may come back scaled (sender adaptation).
+    const sx = (video.videoWidth || 640) / 640, sy = (video.videoHeight || 480) / 480;
+    ctx.drawImage(video, 0, 0, (BITS + 1) * BLOCK * sx, BLOCK * sy, 0, 0, (BITS + 1) * BLOCK, BLOCK);
     const counter = read(ctx);
     const at = counter === null ? undefined : sent.get(counter);
-    if (at !== undefined) {
-      rtts.push(performance.now() - at);
+    const rtt = at === undefined ? undefined : now - at;
+    if (rtt !== undefined) {
+      rtts.push(rtt);
       if (rtts.length > 120) rtts.shift();
     }
+    verifier?.checkReturned(video, counter, rtt, now, metadata?.presentedFrames);
     video.requestVideoFrameCallback(onFrame);
   };
   video.requestVideoFrameCallback(onFrame);
@@ -127,6 +154,22 @@ function percentile(values, p) {
   if (!values.length) return null;
   const s = [...values].sort((a, b) => a - b);
   return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+}
+
+// The browser's own RTP counters, once a second (test hooks only): frames encoded and sent, received and decoded.
+const rtpLog = [];
+function sampleRtp(pc, now) {
+  pc.getStats().then((report) => {
+    const e = { t: Math.round(now) };
+    for (const s of report.values()) {
+      if (s.type === "outbound-rtp" && s.kind === "video") Object.assign(e, { sent: s.framesSent, encoded: s.framesEncoded, bytesSent: s.bytesSent, targetBitrate: s.targetBitrate, limit: s.qualityLimitationReason, sendFps: s.framesPerSecond, pli: s.pliCount, nack: s.nackCount });
+      if (s.type === "inbound-rtp" && s.kind === "video") {
+        Object.assign(e, { received: s.framesReceived, decoded: s.framesDecoded, dropped: s.framesDropped, w: s.frameWidth, h: s.frameHeight });
+      }
+    }
+    rtpLog.push(e);
+    if (rtpLog.length > 60) rtpLog.shift();
+  }).catch(() => {});
 }
 
 let serverStats = {};
@@ -147,13 +190,30 @@ setInterval(() => {
     `bitrate out ${s.bitrateKbps ?? "–"} kbps · rtt ${s.roundTripTimeMs ?? "–"} ms`,
   ].join("\n");
   window.bridgeDemo = { fpsOut, fpsBack, p50, p95, rtts: [...rtts], serverStats: s };
+  if (verifier || reportUrl) {
+    const pc = connection?.pc;
+    if (pc) sampleRtp(pc, now);
+    Object.assign(window.bridgeDemo, {
+      rtp: rtpLog.slice(),
+      now: Math.round(now),
+      message: $("message").textContent,
+      connectionState: pc?.connectionState ?? null,
+      iceConnectionState: pc?.iceConnectionState ?? null,
+      errors: pageErrors.slice(),
+      verify: verifier?.snapshot() ?? null,
+    });
+  }
+  if (reportUrl) {
+    fetch(reportUrl, { method: "POST", headers: { "Content-Type": "text/plain" }, body: JSON.stringify(window.bridgeDemo) })
+      .catch(() => {});
+  }
 }, 1000);
 
 for (const name of Object.keys(FILTERS)) $("filter").append(new Option(name, name));
 $("filter").onchange = () => { renderParamControls(); connection?.setParams(params()); };
 $("start").onclick = () => start().catch((e) => message(e.message, "error"));
-$("server").value = new URL("webrtc", location.href).toString();
-const fromQuery = new URLSearchParams(location.search).get("filter");
+$("server").value = query.get("server") ?? new URL("webrtc", location.href).toString();
+const fromQuery = query.get("filter");
 if (fromQuery && FILTERS[fromQuery]) $("filter").value = fromQuery;
 renderParamControls();
-if (new URLSearchParams(location.search).has("autostart")) start().catch((e) => message(e.message, "error"));
+if (query.has("autostart")) start().catch((e) => message(e.message, "error"));

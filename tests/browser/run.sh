@@ -1,0 +1,49 @@
+#!/usr/bin/env bash
+# End-to-end tests with real browsers (Debian chromium through playwright-core, firefox-esr driven directly)
+# against our server. Builds nothing: expects the Release build of src/Signaling. Installs the pinned npm packages
+# (once, outside the namespace), then re-runs itself inside a private network namespace (netns.sh: a veth pair,
+# 10.255.0.1 / 10.255.0.2, nothing leaves it), starts the server on 10.255.0.1 with HostAddresses 10.255.0.1, runs
+# the *.test.mjs files with node's test runner (TAP-like output ending with "# pass N" / "# fail N") and stops the
+# server. Exits non-zero on any failure. Every external process runs under a hard timeout.
+set -euo pipefail
+cd "$(dirname "$0")"
+here=$(pwd)
+root=$(cd ../.. && pwd)
+
+if [ -z "${NETNS_SERVER_ADDR:-}" ]; then
+  command -v node >/dev/null || { echo "browser tests: node not found: install nodejs (and npm)" >&2; exit 1; }
+  if [ ! -f node_modules/playwright-core/package.json ]; then
+    command -v npm >/dev/null || { echo "browser tests: npm not found: install npm" >&2; exit 1; }
+    timeout 300 npm ci --no-audit --no-fund --loglevel=error >/dev/null
+  fi
+  exec timeout -k 10 270 "$here/netns.sh" "$here/run.sh" "$@"
+fi
+
+# Inside the namespace from here on.
+dll="$root/src/Signaling/bin/Release/net10.0/WebRtcBridge.Signaling.dll"
+[ -f "$dll" ] || { echo "browser tests: $dll missing: build first (dotnet build src/Signaling -c Release)" >&2; exit 1; }
+work=$(mktemp -d /tmp/browser-tests.XXXXXX)
+log="$work/server.log"
+DOTNET_CLI_TELEMETRY_OPTOUT=1 timeout -k 5 260 dotnet "$dll" --urls "http://$NETNS_SERVER_ADDR:0" \
+  --Bridge:WebRtc:HostAddresses:0 "$NETNS_SERVER_ADDR" >"$log" 2>&1 &
+server=$!
+cleanup() {
+  kill "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  if [ "${keep_log:-0}" = 1 ]; then echo "--- server log (last 80 lines of $log)"; tail -80 "$log"; else rm -rf "$work"; fi
+}
+trap cleanup EXIT
+url=""
+for _ in $(seq 1 300); do
+  url=$(grep -oE 'Now listening on: http://[0-9.]+:[0-9]+' "$log" | head -1 | sed 's/Now listening on: //') || true
+  [ -n "$url" ] && break
+  kill -0 "$server" 2>/dev/null || { keep_log=1; echo "browser tests: server exited" >&2; exit 1; }
+  sleep 0.1
+done
+[ -n "$url" ] || { keep_log=1; echo "browser tests: server did not start within 30 s" >&2; exit 1; }
+echo "server at $url (namespace: server $NETNS_SERVER_ADDR, peer $NETNS_PEER_ADDR)"
+rc=0
+BRIDGE_URL="$url" BROWSER_TESTS_WORK="$work" timeout -k 10 230 \
+  node --test --test-concurrency=1 --test-timeout=120000 ${BROWSER_TESTS:-./*.test.mjs} || rc=$?
+[ $rc -eq 0 ] || keep_log=1
+exit $rc
