@@ -44,7 +44,7 @@ if [ -x tests/browser/run.sh ] && [ -z "${TEST_FILTER:-}" ]; then
   echo "== browser (Chromium and Firefox ESR through /webrtc, in a network namespace)"
   out="$log_dir/browser.log"
   timeout 600 tests/browser/run.sh >"$out" 2>&1; r=$?
-  grep -E '^(not )?ok |^# (pass|fail)|chromium:|firefox:' "$out" | tail -20
+  grep -E '^(not )?ok |^# (pass|fail)|^# (chromium|firefox)' "$out" | tail -20
   p=$(grep -E '^# pass ' "$out" | awk '{print $3}'); f=$(grep -E '^# fail ' "$out" | awk '{print $3}')
   passed=$((passed+${p:-0})); failed=$((failed+${f:-0}))
   if [ $r -ne 0 ]; then rc=1; [ "${f:-0}" = 0 ] && failed=$((failed+1)) && tail -30 "$out"; fi

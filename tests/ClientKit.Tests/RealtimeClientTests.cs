@@ -1,8 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using WebRtcBridge.ClientKit.Realtime;
 using WebRtcBridge.MediaRunner.Apps;
@@ -30,7 +28,7 @@ public sealed class RealtimeClientTests : IAsyncLifetime
                 .Add(new BridgeApp(new AppId("test", "buffered")).WithRealtime(RealtimeEndpoint.Unary("/realtime",
                     (v, _, _) => ValueTask.FromResult(v), new RealtimeEndpointOptions { Buffering = 60 }))));
         await _server.StartAsync();
-        _http = new Uri(_server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First());
+        _http = BridgeServer.ListeningUri(_server);
     }
 
     public async Task DisposeAsync()

@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using WebRtcBridge.ClientKit.WebRtcStreaming;
 using WebRtcBridge.Protocol.MsgPack;
@@ -23,7 +21,7 @@ public sealed class WebRtcStreamClientTests(ITestOutputHelper output) : IAsyncLi
         _server = BridgeServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning",
             "--Bridge:WebRtc:HostAddresses:0", "127.0.0.1", "--Bridge:MaxSessions", "1"]);
         await _server.StartAsync();
-        var http = _server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var http = BridgeServer.ListeningUri(_server).ToString().TrimEnd('/');
         _ws = new Uri(http.Replace("http://", "ws://") + "/");
     }
 
@@ -119,7 +117,7 @@ public sealed class GameStreamSampleTests(ITestOutputHelper output)
         await using var server = BridgeServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning",
             "--Bridge:WebRtc:HostAddresses:0", "127.0.0.1"]);
         await server.StartAsync();
-        var http = server.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var http = BridgeServer.ListeningUri(server).ToString().TrimEnd('/');
         var log = new StringWriter();
         var result = await WebRtcBridge.Samples.GameStream.GameStreamSample.RunAsync(
             new(new Uri(http.Replace("http://", "ws://")), "invert", 320, 240, 30, TimeSpan.FromSeconds(4), HostAddresses: [System.Net.IPAddress.Loopback]), log);

@@ -3,8 +3,6 @@ using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using WebRtcBridge.Interop.Tests.Infrastructure;
 using WebRtcBridge.Signaling.Hosting;
@@ -36,7 +34,7 @@ public sealed class AiortcBridgeTests(ITestOutputHelper output)
             "--Auth:Keys:0", Key, "--Bridge:WebRtc:HostAddresses:0", ours.ToString(),
         ]);
         await app.StartAsync();
-        var http = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var http = BridgeServer.ListeningUri(app).ToString().TrimEnd('/');
         var url = new Uri(http.Replace("http://", "ws://").TrimEnd('/') + "/bridge/filters/webrtc");
 
         using var ws = new ClientWebSocket();

@@ -1,8 +1,6 @@
 using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.DependencyInjection;
 using WebRtcBridge.Protocol.MsgPack;
@@ -43,7 +41,7 @@ public sealed class RealtimeEchoBenchmark : IBenchmark
             await ws.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", default);
         });
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First().Replace("http://", "ws://");
+        var address = BridgeServer.ListeningUri(app).ToString().TrimEnd('/').Replace("http://", "ws://");
         output.WriteLine($"# realtime echo benchmark: {Environment.ProcessorCount} cores, {seconds} s per case, one message in flight, client and server in one process");
         output.WriteLine("| payload | endpoint | msgs/s | p50 RTT (ms) | p99 RTT (ms) | throughput ratio |");
         output.WriteLine("|---|---|---|---|---|---|");

@@ -86,6 +86,11 @@ public static class BridgeServer
         return app;
     }
 
+    /// <summary>The first address a started server listens on (useful with <c>--urls http://127.0.0.1:0</c>).</summary>
+    public static Uri ListeningUri(WebApplication app)
+        => new(app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()!.Addresses.First());
+
     /// <summary>wwwroot is found next to the binary (published) or up the tree from it (dotnet run, tests).</summary>
     private static string? FindWebRoot()
     {

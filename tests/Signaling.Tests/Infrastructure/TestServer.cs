@@ -1,6 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
 using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.Signaling.Hosting;
@@ -33,7 +31,7 @@ public sealed class TestServer : IAsyncDisposable
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) args.AddRange(["--" + k, v ?? ""]);
         var app = BridgeServer.Build(args.ToArray(), apps);
         await app.StartAsync();
-        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        var address = BridgeServer.ListeningUri(app).ToString();
         return new TestServer(app, new Uri(address.TrimEnd('/') + "/"));
     }
 
