@@ -275,8 +275,9 @@ public sealed class IceControllingAgent
         if (State is IceState.Failed or IceState.Closed || _remotePwdKey is null) { DroppedUnmatched++; return false; }
         if (!StunMessage.TryParse(datagram, out var msg)) { DroppedUnmatched++; return false; }
         if (!msg.IsRequest) return HandleResponse(ref msg, from, nowMs);
+        // RFC 8445 §7.1: connectivity checks MUST carry FINGERPRINT; without it a corrupted check could be answered.
         if (msg.MessageType != StunMessageType.BindingRequest || responseBuffer.Length < 256
-            || (msg.HasFingerprint && !msg.VerifyFingerprint()) || !msg.HasUsername || !msg.HasMessageIntegrity
+            || !msg.HasFingerprint || !msg.VerifyFingerprint() || !msg.HasUsername || !msg.HasMessageIntegrity
             || !IsOurUsername(msg.UsernameBytes) || !msg.VerifyMessageIntegrity(_localPwdKey))
         {
             IgnoredRequests++;
