@@ -43,7 +43,10 @@ done
 [ -n "$url" ] || { keep_log=1; echo "browser tests: server did not start within 30 s" >&2; exit 1; }
 echo "server at $url (namespace: server $NETNS_SERVER_ADDR, peer $NETNS_PEER_ADDR)"
 rc=0
+# Debian 12's own nodejs is 18, whose test runner has neither flag.
+flags=()
+[ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] && flags=(--test-concurrency=1 --test-timeout=120000)
 BRIDGE_URL="$url" BROWSER_TESTS_WORK="$work" timeout -k 10 230 \
-  node --test --test-concurrency=1 --test-timeout=120000 ${BROWSER_TESTS:-./*.test.mjs} || rc=$?
+  node --test "${flags[@]}" ${BROWSER_TESTS:-./*.test.mjs} || rc=$?
 [ $rc -eq 0 ] || keep_log=1
 exit $rc
