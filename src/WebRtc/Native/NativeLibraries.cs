@@ -81,6 +81,8 @@ public static class NativeLibraries
     private static IntPtr Resolve(string name, Assembly assembly, DllImportSearchPath? path)
         => Known.ContainsKey(name) ? Load(name) : IntPtr.Zero;
 
+#pragma warning disable CA2255 // a library registering its P/Invoke resolver before any call is what module initializers are for
     [ModuleInitializer]
     internal static void RegisterThisAssembly() => Register(typeof(NativeLibraries).Assembly);
+#pragma warning restore CA2255
 }
