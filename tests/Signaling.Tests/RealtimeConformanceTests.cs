@@ -62,6 +62,22 @@ public sealed class RealtimeConformanceTests : IAsyncLifetime
         Assert.Equal("image", frame.Json.GetProperty("field").GetString());
     }
 
+    [Theory]
+    [InlineData("""{"image":"AQID","filter":7}""", "filter", "expected a string")]
+    [InlineData("""{"image":42}""", "image", "expected bytes")]
+    [InlineData("""{"image":"AQID","quality":"high"}""", "quality", "expected an integer")]
+    public async Task Wrong_types_get_a_validation_error_naming_the_field_and_the_session_goes_on(string input, string field, string problem)
+    {
+        await using var ws = await Connect("bridge/filters/realtime");
+        await ws.SendTextAsync(input);
+        var error = await ws.ReceiveAsync();
+        Assert.Equal("VALIDATION_ERROR", error.Json.GetProperty("error").GetString());
+        Assert.Equal(field, error.Json.GetProperty("field").GetString());
+        Assert.Contains(problem, error.Json.GetProperty("reason").GetString());
+        await ws.SendBinaryAsync(EchoInput); // not a valid filters input either: still answered, so the session lives
+        Assert.Equal("x-fal-error", (await ws.ReceiveAsync()).Json.GetProperty("type").GetString());
+    }
+
     [Fact]
     public async Task Raw_websocket_endpoint_gets_the_socket_and_is_closed_with_1000()
     {
