@@ -13,6 +13,10 @@ public sealed record PeerConnectionStats
     public long FramesReceived { get; init; }
     /// <summary>inbound framesDecoded.</summary>
     public long FramesDecoded { get; init; }
+    /// <summary>inbound totalDecodeTime: seconds spent decoding.</summary>
+    public double TotalDecodeTime { get; init; }
+    /// <summary>outbound totalEncodeTime: seconds spent encoding.</summary>
+    public double TotalEncodeTime { get; init; }
     /// <summary>inbound keyFramesDecoded.</summary>
     public long KeyFramesDecoded { get; init; }
     /// <summary>inbound framesDropped: frames given up by the assembler (loss) or rejected by the decoder.</summary>

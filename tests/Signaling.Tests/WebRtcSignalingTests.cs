@@ -50,7 +50,9 @@ public sealed class WebRtcSignalingTests(ITestOutputHelper output) : IAsyncLifet
         var stats = await ws.ReceiveAsync(); // about once a second
         Assert.Equal("stats", stats.Json.GetProperty("type").GetString());
         Assert.True(stats.Json.TryGetProperty("fpsIn", out _));
-        Assert.True(stats.Json.TryGetProperty("stages", out _));
+        Assert.True(stats.Json.TryGetProperty("stages", out var stages));
+        foreach (var stage in new[] { "decodeMs", "queueMs", "handlerMs", "handlerP99Ms", "encodeMs", "encodeSendMs" })
+            Assert.True(stages.TryGetProperty(stage, out _), stage);
     }
 
     [Fact]

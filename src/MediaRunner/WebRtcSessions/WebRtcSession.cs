@@ -168,7 +168,8 @@ public sealed class WebRtcSession : IAsyncDisposable
     private async Task StatsLoopAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(_statsInterval);
-        long lastIn = 0, lastOut = 0, lastBytes = 0;
+        long lastIn = 0, lastOut = 0, lastBytes = 0, lastDecoded = 0, lastEncoded = 0;
+        double lastDecodeTime = 0, lastEncodeTime = 0;
         var last = Stopwatch.GetTimestamp();
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
@@ -188,9 +189,11 @@ public sealed class WebRtcSession : IAsyncDisposable
                 ("framesDropped", _pipeline.FramesDropped),
                 ("handlerErrors", _pipeline.HandlerErrors),
                 ("stages", MsgValue.Map(
+                    ("decodeMs", PerFrameMs(s.TotalDecodeTime - lastDecodeTime, s.FramesDecoded - lastDecoded)),
                     ("queueMs", Round(_pipeline.QueueWait.Percentile(50))),
                     ("handlerMs", Round(_pipeline.HandlerTime.Percentile(50))),
                     ("handlerP99Ms", Round(_pipeline.HandlerTime.Percentile(99))),
+                    ("encodeMs", PerFrameMs(s.TotalEncodeTime - lastEncodeTime, s.FramesEncoded - lastEncoded)),
                     ("encodeSendMs", Round(_encodeTime.Percentile(50))))),
                 ("bitrateKbps", Math.Round((s.BytesSent - lastBytes) * 8 / 1000.0 / seconds)),
                 ("roundTripTimeMs", s.RoundTripTime is { } rtt ? Math.Round(rtt * 1000, 1) : null),
@@ -200,9 +203,15 @@ public sealed class WebRtcSession : IAsyncDisposable
             lastIn = framesIn;
             lastOut = framesOut;
             lastBytes = s.BytesSent;
+            lastDecoded = s.FramesDecoded;
+            lastEncoded = s.FramesEncoded;
+            lastDecodeTime = s.TotalDecodeTime;
+            lastEncodeTime = s.TotalEncodeTime;
             await SendRawAsync(stats, ct).ConfigureAwait(false);
         }
     }
+
+    private static double PerFrameMs(double seconds, long frames) => frames <= 0 ? 0 : Math.Round(seconds * 1000 / frames, 2);
 
     private static double Round(double v) => double.IsNaN(v) ? 0 : Math.Round(v, 2);
 

@@ -18,6 +18,7 @@ internal sealed partial class MediaSession
     private bool _decoderNeedsKeyFrame;
     private int _localKeyFrameRequest;
     private long _packetsReceived, _bytesReceived, _framesReceived, _framesDecoded, _keyFramesDecoded, _decodeFailures;
+    private long _decodeTicks;
     private long _otherPayloadType, _otherSsrc;
 
     /// <summary>Handles one SRTP packet (decrypted in place). Never throws for bad input.</summary>
@@ -61,7 +62,9 @@ internal sealed partial class MediaSession
         EncodedFrameReceived?.Invoke(new EncodedFrameInfo(frame.Data.Length, frame.RtpTimestamp, frame.IsKeyFrame, frame.ReceiveTimeMs));
         if (!_options.DecodeIncoming) return;
         _decoder ??= new Vp8Decoder();
+        var decodeStart = System.Diagnostics.Stopwatch.GetTimestamp();
         var status = _decoder.Decode(frame.Data, out var picture);
+        Interlocked.Add(ref _decodeTicks, System.Diagnostics.Stopwatch.GetTimestamp() - decodeStart);
         if (status == Vp8DecodeStatus.Ok && picture is not null)
         {
             _framesDecoded++;

@@ -8,6 +8,8 @@ namespace WebRtcBridge.WebRtc.Session;
 // abs-send-time -> send history -> SRTP -> socket. Retransmissions on NACK come from the loop thread.
 internal sealed partial class MediaSession
 {
+    private long _encodeTicks;
+
     private const int KeyFrameForceIntervalMs = 300; // webrtc-stack.md §4.4: at most one forced keyframe per ~300 ms
 
     private readonly object _encodeGate = new();
@@ -42,7 +44,9 @@ internal sealed partial class MediaSession
             Vp8EncodeResult result;
             try
             {
+                var encodeStart = System.Diagnostics.Stopwatch.GetTimestamp();
                 result = _encoder.Encode(frame, force, _encoded);
+                Interlocked.Add(ref _encodeTicks, System.Diagnostics.Stopwatch.GetTimestamp() - encodeStart);
             }
             catch (Vp8CodecException)
             {

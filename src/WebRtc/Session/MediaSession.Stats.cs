@@ -19,6 +19,8 @@ internal sealed partial class MediaSession
         {
             FramesReceived = _framesReceived,
             FramesDecoded = _framesDecoded,
+            TotalDecodeTime = (double)Interlocked.Read(ref _decodeTicks) / System.Diagnostics.Stopwatch.Frequency,
+            TotalEncodeTime = (double)Interlocked.Read(ref _encodeTicks) / System.Diagnostics.Stopwatch.Frequency,
             KeyFramesDecoded = _keyFramesDecoded,
             FramesDropped = _assembler.FramesDropped + _decodeFailures,
             PacketsReceived = _packetsReceived,

@@ -35,6 +35,8 @@ public class PeerConnectionLoopbackTests(Xunit.Abstractions.ITestOutputHelper ou
             Assert.InRange(s.FramesDecoded, 285, Frames);
             Assert.True(s.FramesReceived >= s.FramesDecoded);
             Assert.True(s.KeyFramesDecoded >= 1);
+            Assert.InRange(s.TotalDecodeTime, 0.001, 60); // webrtc-stats totalDecodeTime, seconds
+            Assert.InRange(s.TotalEncodeTime, 0.001, 60);
             Assert.InRange(s.FramesEncoded, 285, Frames);
             Assert.Equal(s.FramesEncoded, s.FramesSent);
             Assert.True(s.KeyFramesEncoded >= 1);
