@@ -26,6 +26,8 @@ for proj in tests/*/*.csproj; do
     p=$(num Passed); f=$(num Failed); s=$(num Skipped)
     echo "$name: $p passed, $f failed, $s skipped"
     passed=$((passed+p)); failed=$((failed+f)); skipped=$((skipped+s))
+  elif [ ${#filter[@]} -gt 0 ] && [ $r -eq 0 ] && grep -q 'No test matches the given testcase filter' "$out"; then
+    echo "$name: no test matches the filter"
   else
     echo "$name: no summary (exit $r)"; failed=$((failed+1)); tail -30 "$out"
   fi
