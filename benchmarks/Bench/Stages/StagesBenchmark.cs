@@ -19,12 +19,15 @@ public sealed class StagesBenchmark : IBenchmark
         int frames = Arg(args, "--frames", 300);
         int cpuUsed = Arg(args, "--cpu-used", -6);
         var profileText = StringArg(args, "--profile", "gcm");
-        var profile = profileText switch
+        SrtpProtectionProfile profile;
+        switch (profileText)
         {
-            "gcm" => SrtpProtectionProfile.AeadAes128Gcm,
-            "cm" => SrtpProtectionProfile.AesCm128HmacSha1_80,
-            _ => throw new ArgumentException($"--profile must be gcm or cm, not '{profileText}'"),
-        };
+            case "gcm": profile = SrtpProtectionProfile.AeadAes128Gcm; break;
+            case "cm": profile = SrtpProtectionProfile.AesCm128HmacSha1_80; break;
+            default:
+                output.WriteLine($"stages: --profile must be gcm (AEAD_AES_128_GCM) or cm (AES_CM_128_HMAC_SHA1_80), not '{profileText}'");
+                return Task.CompletedTask;
+        }
 
         var started = Stopwatch.GetTimestamp();
         var vga = StageTimings.Measure(640, 480, frames, cpuUsed, 1000, profile);
