@@ -13,8 +13,9 @@ docs realtime-protocol.md §7 as JSON text frames on a WebSocket (any path, e.g.
                                                                offer must carry the client's candidates)
   C->S  {"type":"close"}                                     closes the peer connection and the socket
   S->C  {"type":"stats",...}                                 every --stats-interval seconds (0 = never) once answered:
-                                                               fpsIn/fpsOut/framesIn/framesOut/queued (a subset of
-                                                               WebRtcBridge's stats message)
+                                                               fpsIn/fpsOut/framesIn/framesOut/bitrateKbps (RTP bytes
+                                                               sent) and queued (decoded frames waiting), a subset of
+                                                               WebRtcBridge's stats message
   S->C  {"type":"error","error":"..."}                       bad JSON, unknown type, failed offer; the session goes on
 
 When the peer connection fails or closes, the socket is closed. On SIGTERM/SIGINT every peer connection is closed and
@@ -155,7 +156,6 @@ class Session:
         self.frames_out = 0
         self.sources = []
         self.tasks = []
-        self.closed = asyncio.Event()
 
     async def send(self, obj):
         try:
@@ -232,8 +232,8 @@ class Session:
         @pc.on("connectionstatechange")
         async def on_state():
             log.debug("connectionState %s", pc.connectionState)
-            if pc.connectionState in ("failed", "closed"):
-                self.closed.set()
+            # Only for the session's live pc: a pc dropped after a failed offer closes without ending the session.
+            if pc.connectionState in ("failed", "closed") and self.pc is pc:
                 try:
                     await self.ws.close()
                 except Exception:
@@ -241,6 +241,9 @@ class Session:
 
         try:
             await pc.setRemoteDescription(RTCSessionDescription(sdp=sdp, type="offer"))
+            if not pc.getTransceivers():
+                # aiortc accepts an offer without any m= section and would answer it with an empty SDP
+                raise ValueError("the offer has no media section")
             await pc.setLocalDescription(await pc.createAnswer())
         except Exception as exc:
             TOTAL.offers_failed += 1
@@ -253,7 +256,7 @@ class Session:
         self.answered = True
 
     async def stats_loop(self):
-        last_in = last_out = 0
+        last_in = last_out = last_bytes = 0
         last = time.monotonic()
         while True:
             await asyncio.sleep(self.server.stats_interval)
@@ -263,6 +266,14 @@ class Session:
             seconds = max(now - last, 1e-6)
             last = now
             queued = sum(t._queue.qsize() for t in self.sources if hasattr(t, "_queue"))
+            bytes_sent = last_bytes
+            pc = self.pc
+            if pc is not None:
+                try:
+                    report = await pc.getStats()
+                    bytes_sent = sum(s.bytesSent for s in report.values() if s.type == "outbound-rtp")
+                except Exception as exc:
+                    log.debug("getStats: %s", exc)
             await self.send({
                 "type": "stats",
                 "fpsIn": round((self.frames_in - last_in) / seconds, 2),
@@ -270,8 +281,9 @@ class Session:
                 "framesIn": self.frames_in,
                 "framesOut": self.frames_out,
                 "queued": queued,
+                "bitrateKbps": round((bytes_sent - last_bytes) * 8 / 1000 / seconds),
             })
-            last_in, last_out = self.frames_in, self.frames_out
+            last_in, last_out, last_bytes = self.frames_in, self.frames_out, bytes_sent
 
     async def close_pc(self):
         pc, self.pc = self.pc, None

@@ -26,8 +26,10 @@ import numpy as np
 WIDTH, HEIGHT, CLOCK = 640, 480, 90000
 
 
-def make_planes(count):
-    """`count` I420 frames (as (h*3/2, w) arrays) of a luma ramp with a moving bar; built once, cycled."""
+def make_planes(count, noise):
+    """`count` I420 frames (as (h*3/2, w) arrays) of a luma ramp with a moving bar, plus random luma noise of
+    +-`noise` (hard to compress: drives the encoder to its bitrate); built once, cycled."""
+    rng = np.random.default_rng(1)
     ramp = np.tile(np.linspace(16, 220, WIDTH, dtype=np.uint8), (HEIGHT, 1))
     u = np.full((HEIGHT // 4, WIDTH), 100, dtype=np.uint8)
     v = np.full((HEIGHT // 4, WIDTH), 150, dtype=np.uint8)
@@ -36,6 +38,8 @@ def make_planes(count):
         y = ramp.copy()
         x = (i * 16) % (WIDTH - 32)
         y[:, x : x + 32] = 235
+        if noise:
+            y = np.clip(y.astype(np.int16) + rng.integers(-noise, noise + 1, y.shape), 0, 255).astype(np.uint8)
         frames.append(np.concatenate([y, u, v]))
     return frames
 
@@ -144,7 +148,7 @@ async def session(index, args, planes):
 
 
 async def run(args):
-    planes = make_planes(30)
+    planes = make_planes(30, args.noise)
     results = await asyncio.gather(*[session(i, args, planes) for i in range(args.sessions)])
     for r in results:
         print(json.dumps(r), flush=True)
@@ -162,6 +166,7 @@ def main():
     parser.add_argument("--sessions", type=int, default=1)
     parser.add_argument("--seconds", type=float, default=5.0)
     parser.add_argument("--fps", type=float, default=30.0)
+    parser.add_argument("--noise", type=int, default=0, help="random luma noise amplitude (0 = clean pattern)")
     parser.add_argument("--verbose", action="store_true")
     args = parser.parse_args()
     logging.basicConfig(stream=sys.stderr, level=logging.DEBUG if args.verbose else logging.ERROR)
