@@ -36,13 +36,14 @@ aiortc's media path, for comparing with ours (read from /usr/lib/python3/dist-pa
   end-usage VPX_CBR, g_lag_in_frames 0, g_threads from number_of_threads(): 1 thread at 640x480 (and on any machine with
   fewer than 3 CPUs; 2 threads only above 640x480 with >= 3 CPUs), noise sensitivity 4, static threshold 1, one token
   partition, quantizer 2..56, undershoot 100 %, overshoot 15 %, buffer initial/optimal/size 500/600/1000 ms,
-  keyframes auto with kf_max_dist 3000, no resize, error resilience off (libvpx default). So the encoder matches ours
-  (cpu-used -6, 1 thread, realtime, CBR) apart from the rate-control details and noise sensitivity.
+  keyframes auto with kf_max_dist 3000, no resize, libvpx defaults otherwise (error resilience off, frame dropping
+  off). Frame duration given to libvpx is always 3000/90000 s (MAX_FRAME_RATE 30). So cpu-used (-6) and threads (1)
+  match our encoder; rate control and noise sensitivity may differ. A PLI/FIR from the peer forces a keyframe.
   Bitrate: DEFAULT_BITRATE 500 kbps, clamped to MIN_BITRATE 250 kbps .. MAX_BITRATE 1.5 Mbps when REMB moves it;
   --bitrate-kbps sets all three so REMB cannot move it. Encoding runs in the event loop's default thread pool
   (run_in_executor), one frame at a time per sender; cffi releases the GIL during vpx_codec_encode.
-* VP8 decoder: one thread per receiver, with postprocessing on (VP8_DEMACROBLOCK | VP8_DEBLOCK, level 3), which costs
-  CPU our decoder does not spend.
+* VP8 decoder: one thread per receiver, with postprocessing on (VP8_DEMACROBLOCK | VP8_DEBLOCK, level 3): extra
+  decode CPU to keep in mind when comparing.
 * Backpressure (we add no queue of our own): aiortc has no latest-frame-wins. Packets go through a jitter buffer
   (128 packets for video) into an unbounded queue.Queue feeding the decoder thread; every decoded frame is put into the
   remote track's unbounded asyncio.Queue; the sender pulls one frame, encodes it, sends it and only then pulls the next.
