@@ -21,6 +21,25 @@ public sealed class RealtimeEchoBenchmark : IBenchmark
     public async Task RunAsync(string[] args, TextWriter output)
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
+        output.WriteLine($"# realtime echo benchmark: {Environment.ProcessorCount} cores, {seconds} s per case, one message in flight, client and server in one process");
+        output.WriteLine("| payload | endpoint | msgs/s | p50 RTT (ms) | p99 RTT (ms) | throughput ratio |");
+        output.WriteLine("|---|---|---|---|---|---|");
+        foreach (var c in await MeasureAsync(seconds))
+        {
+            output.WriteLine($"| {c.Payload} | bare WebSocket echo | {c.Bare.Rate:F0} | {c.Bare.P50:F3} | {c.Bare.P99:F3} | 1.00 |");
+            output.WriteLine($"| {c.Payload} | bridge/echo (msgpack) | {c.Bridge.Rate:F0} | {c.Bridge.P50:F3} | {c.Bridge.P99:F3} | {c.Ratio:F2} |");
+        }
+    }
+
+    /// <summary>One payload size: the bare echo and bridge/echo, measured one after the other in the same process.</summary>
+    public sealed record RealtimeCase(string Payload, (double Rate, double P50, double P99) Bare, (double Rate, double P50, double P99) Bridge)
+    {
+        public double Ratio => Bridge.Rate / Bare.Rate;
+    }
+
+    /// <summary>Runs both endpoints on one Kestrel on 127.0.0.1 for 1 KiB and 100 KiB inputs, <paramref name="seconds"/> each.</summary>
+    public static async Task<IReadOnlyList<RealtimeCase>> MeasureAsync(double seconds)
+    {
         var app = BridgeServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"], configure: null);
         app.Map("/bare-echo", async (HttpContext http) =>
         {
@@ -42,9 +61,7 @@ public sealed class RealtimeEchoBenchmark : IBenchmark
         });
         await app.StartAsync();
         var address = BridgeServer.ListeningUri(app).ToString().TrimEnd('/').Replace("http://", "ws://");
-        output.WriteLine($"# realtime echo benchmark: {Environment.ProcessorCount} cores, {seconds} s per case, one message in flight, client and server in one process");
-        output.WriteLine("| payload | endpoint | msgs/s | p50 RTT (ms) | p99 RTT (ms) | throughput ratio |");
-        output.WriteLine("|---|---|---|---|---|---|");
+        var cases = new List<RealtimeCase>();
         foreach (var size in new[] { 1024, 100 * 1024 })
         {
             var payload = new byte[size];
@@ -52,11 +69,10 @@ public sealed class RealtimeEchoBenchmark : IBenchmark
             var message = MsgPackSerializer.EncodeToArray(MsgValue.Map(("image", payload), ("request_id", "bench")));
             var bare = await Measure(new Uri(address + "/bare-echo"), message, seconds);
             var bridge = await Measure(new Uri(address + "/bridge/echo/realtime"), message, seconds);
-            var label = size >= 1024 * 1024 ? $"{size / 1024 / 1024} MiB" : $"{size / 1024} KiB";
-            output.WriteLine($"| {label} | bare WebSocket echo | {bare.Rate:F0} | {bare.P50:F3} | {bare.P99:F3} | 1.00 |");
-            output.WriteLine($"| {label} | bridge/echo (msgpack) | {bridge.Rate:F0} | {bridge.P50:F3} | {bridge.P99:F3} | {bridge.Rate / bare.Rate:F2} |");
+            cases.Add(new RealtimeCase($"{size / 1024} KiB", bare, bridge));
         }
         await app.StopAsync();
+        return cases;
     }
 
     private static async Task<(double Rate, double P50, double P99)> Measure(Uri url, byte[] message, double seconds)

@@ -1,0 +1,250 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Text;
+using WebRtcBridge.Bench.Common;
+using WebRtcBridge.Bench.Load;
+using WebRtcBridge.Bench.Realtime;
+using WebRtcBridge.Bench.Stages;
+using WebRtcBridge.WebRtc.Srtp;
+
+namespace WebRtcBridge.Bench.Report;
+
+/// <summary>
+/// The benchmark report (issue "Benchmarks"): per-stage times, bridge-added latency, capacity against the codec-only
+/// floor, aiortc side by side and the realtime WebSocket figures, in one run, printed as one markdown table and
+/// written to docs/benchmarks.md. Run it with ./bench.sh (which builds, installs aiortc and enters a private network
+/// namespace, because aiortc gathers no ICE candidates on loopback).
+/// Args: [--out PATH] [--cpu-used N] [--bitrate-kbps N] [--window S] [--no-aiortc].
+/// </summary>
+public sealed class ReportBenchmark : IBenchmark
+{
+    public string Name => "report";
+    public string Description => "the whole benchmark report -> docs/benchmarks.md (run through ./bench.sh)";
+
+    private const int Fps = 30;
+
+    public async Task RunAsync(string[] args, TextWriter output)
+    {
+        var started = DateTimeOffset.UtcNow;
+        var clock = Stopwatch.StartNew();
+        string root = RepoRoot();
+        string outPath = Arg(args, "--out", Path.Combine(root, "docs", "benchmarks.md"));
+        int cpuUsed = int.Parse(Arg(args, "--cpu-used", "-6"), CultureInfo.InvariantCulture);
+        int kbps = int.Parse(Arg(args, "--bitrate-kbps", "1000"), CultureInfo.InvariantCulture);
+        var window = TimeSpan.FromSeconds(double.Parse(Arg(args, "--window", "6"), CultureInfo.InvariantCulture));
+        bool withAiortc = !args.Contains("--no-aiortc");
+        var serverAddress = IPAddress.Parse(Environment.GetEnvironmentVariable("NETNS_ADDR_A") ?? "127.0.0.1");
+        var clientAddress = IPAddress.Parse(Environment.GetEnvironmentVariable("NETNS_ADDR_B") ?? "127.0.0.1");
+        var log = Console.Error;
+        string loadBefore = MachineInfo.LoadAverage();
+        log.WriteLine($"report: {MachineInfo.Describe()}; load average {loadBefore}");
+
+        var rows = new List<string>();
+        var details = new StringBuilder();
+        void Row(string section, string measure, string value, string target = "", string verdict = "") =>
+            rows.Add($"| {section} | {measure} | {value} | {target} | {verdict} |");
+
+        // 1. Per-stage times, one thread, the server's own classes (StageTimings).
+        log.WriteLine($"[{clock.Elapsed:mm\\:ss}] 1. per-stage times");
+        var vga = StageTimings.Measure(640, 480, 300, cpuUsed, kbps, SrtpProtectionProfile.AeadAes128Gcm);
+        var hd = StageTimings.Measure(1280, 720, 300, cpuUsed, 2500, SrtpProtectionProfile.AeadAes128Gcm);
+        foreach (var (label, report) in new[] { ("640x480", vga), ("1280x720", hd) })
+            foreach (var stage in report.Stages.Append(report.Total))
+                Row("1", $"{label} {(stage == report.Total ? "all stages (identity path)" : stage.Stage)}", $"p50 {F(stage.P50Ms)} · p99 {F(stage.P99Ms)} ms",
+                    "", stage.AllocBytesPerFrame >= 1 ? $"{stage.AllocBytesPerFrame:F0} B/frame allocated" : "");
+        double codecMs = vga.Codec.MeanMs; // encode + decode per frame, mean: the floor's unit cost
+        double codecP50 = vga.Codec.P50Ms;
+        double floorSessions = Environment.ProcessorCount * 1000.0 / (Fps * codecMs);
+
+        // The replayed stream: the same content and settings as the stage and codec measurements.
+        var clip = EncodedClip.Encode(640, 480, 300, kbps, cpuUsed);
+        log.WriteLine($"[{clock.Elapsed:mm\\:ss}] clip: {clip.Count} frames, {clip.MeanBytes * 8 * Fps / 1000:F0} kbit/s");
+
+        // 4 (first, so our server can be measured at the same session counts). aiortc side by side.
+        CapacityResult? aiortc = null;
+        (Samples Latency, int Unmatched)? aiortcLatency = null;
+        LoadWindow? aiortcOne = null;
+        if (withAiortc)
+        {
+            log.WriteLine($"[{clock.Elapsed:mm\\:ss}] 4. aiortc server");
+            string script = Path.Combine(root, "benchmarks", "aiortc", "aiortc_server.py");
+            await using var server = ServerProcess.StartAiortc(script, ["--ice-address", serverAddress.ToString(), "--bitrate-kbps", kbps.ToString(CultureInfo.InvariantCulture)]);
+            await server.WaitListeningAsync(TimeSpan.FromSeconds(30));
+            var url = new Uri($"ws://127.0.0.1:{server.Port}/webrtc");
+            aiortcLatency = await MeasureLatencyAsync(clip, clientAddress, url, log);
+            await using var fleet = new LoadFleet(clip, clientAddress, url, server);
+            await fleet.ResizeAsync(1);
+            aiortcOne = await fleet.MeasureAsync(TimeSpan.FromSeconds(2), window);
+            log.WriteLine("    " + CapacityProbe.Describe(aiortcOne));
+            aiortc = await CapacityProbe.RampAsync(fleet, 1, 1, 40, TimeSpan.FromSeconds(3), window, log);
+            details.AppendLine("aiortc ramp:").AppendLine().AppendJoin('\n', aiortc.Windows.Select(w => "    " + CapacityProbe.Describe(w))).AppendLine().AppendLine();
+        }
+
+        // 2 and 3. Our server: latency, CPU per frame at the same loads as aiortc, capacity.
+        log.WriteLine($"[{clock.Elapsed:mm\\:ss}] 2./3. our server");
+        string dll = Path.Combine(root, "src", "Signaling", "bin", "Release", "net10.0", "WebRtcBridge.Signaling.dll");
+        CapacityResult ours;
+        (Samples Latency, int Unmatched) oursLatency;
+        LoadWindow oursOne;
+        LoadWindow? oursAtAiortcCapacity = null;
+        await using (var server = ServerProcess.StartBridge(dll, [
+            "--Bridge:WebRtc:HostAddresses:0", serverAddress.ToString(),
+            "--Bridge:WebRtc:EncoderSpeed", cpuUsed.ToString(CultureInfo.InvariantCulture),
+            "--Bridge:WebRtc:StartBitrateKbps", kbps.ToString(CultureInfo.InvariantCulture),
+            "--Bridge:WebRtc:MaxBitrateKbps", kbps.ToString(CultureInfo.InvariantCulture),
+            "--Bridge:MaxSessions", "200"]))
+        {
+            await server.WaitListeningAsync(TimeSpan.FromSeconds(60));
+            var url = new Uri($"ws://127.0.0.1:{server.Port}/webrtc");
+            oursLatency = await MeasureLatencyAsync(clip, clientAddress, url, log);
+            await using var fleet = new LoadFleet(clip, clientAddress, url, server);
+            await fleet.ResizeAsync(1);
+            oursOne = await fleet.MeasureAsync(TimeSpan.FromSeconds(2), window);
+            log.WriteLine("    " + CapacityProbe.Describe(oursOne));
+            if (aiortc is { Sessions: > 1 } a)
+            {
+                await fleet.ResizeAsync(a.Sessions);
+                oursAtAiortcCapacity = await fleet.MeasureAsync(TimeSpan.FromSeconds(3), window);
+                log.WriteLine("    " + CapacityProbe.Describe(oursAtAiortcCapacity));
+            }
+            int start = Math.Max(Math.Max(2, (aiortc?.Sessions ?? 0) + 1), (int)(floorSessions * 0.6));
+            ours = await CapacityProbe.RampAsync(fleet, start, 2, 64, TimeSpan.FromSeconds(3), window, log);
+            details.AppendLine("our server's ramp:").AppendLine().AppendJoin('\n', ours.Windows.Select(w => "    " + CapacityProbe.Describe(w))).AppendLine().AppendLine();
+        }
+
+        // 2. Latency rows.
+        double latencyTarget = codecP50 + 2;
+        var (lat, unmatched) = oursLatency;
+        double p50 = lat.Percentile(50), p99 = lat.Percentile(99);
+        Row("2", $"bridge-added latency, ours (last input packet → first output packet; identity, 640x480, {Fps} fps)",
+            $"p50 {F(p50)} · p99 {F(p99)} ms (n={lat.Count}, unmatched {unmatched})",
+            $"p50 ≤ codec p50 {F(codecP50)} + 2 = {F(latencyTarget)} ms; p99 ≤ 2×p50",
+            Verdict(p50 <= latencyTarget && p99 <= 2 * p50));
+        if (aiortcLatency is var (al, au))
+            Row("2", "bridge-added latency, aiortc (same workload)", $"p50 {F(al.Percentile(50))} · p99 {F(al.Percentile(99))} ms (n={al.Count}, unmatched {au})", "baseline", "");
+
+        // 3. Capacity rows.
+        Row("3", "codec-only floor: 640x480 encode + decode, mean per frame (one thread)", $"{F(codecMs)} ms → {floorSessions:F1} sessions of {Fps} fps on {Environment.ProcessorCount} cores", "", "");
+        double ratio = ours.Sessions / floorSessions;
+        Row("3", $"capacity, ours (640x480 {Fps} fps identity; every session ≥ 29 fps out, < 1% dropped)",
+            $"{ours.Sessions} sessions = {ratio:F2} × floor" + (ours.StoppedBecause is { } why ? $" ({why})" : ""), "≥ 0.85 × floor", Verdict(ratio >= 0.85));
+        if (ours.AtCapacity is { } c)
+        {
+            Row("3", $"server CPU per frame at capacity ({c.Sessions} sessions)", $"{F(c.ServerCpuMsPerFrame)} ms ({c.ServerCpuPercent:F0}% of one core; {F(c.ServerCpuMsPerFrame / codecMs)} × codec)", "", "");
+            Row("3", "load client CPU at capacity (pre-encoded VP8 over real WebRTC, no decoding; same process as the relay)", $"{F(c.ClientCpuMsPerFrame)} ms per frame ({c.ClientCpuPercent:F0}% of one core)", "", "");
+        }
+
+        // 4. aiortc rows.
+        if (aiortc is not null && aiortcOne is not null)
+        {
+            Row("4", "capacity, aiortc (same bar)", $"{aiortc.Sessions} sessions; ours / aiortc = {(aiortc.Sessions == 0 ? "∞" : F((double)ours.Sessions / aiortc.Sessions))}", "", "");
+            double r1 = oursOne.ServerCpuMsPerFrame / aiortcOne.ServerCpuMsPerFrame;
+            Row("4", "server CPU per frame, 1 session: ours / aiortc", $"{F(oursOne.ServerCpuMsPerFrame)} / {F(aiortcOne.ServerCpuMsPerFrame)} ms = {F(r1)}", "≤ 0.6", Verdict(r1 <= 0.6));
+            if (aiortc.AtCapacity is { Sessions: > 1 } ac && oursAtAiortcCapacity is { } oc)
+            {
+                double rk = oc.ServerCpuMsPerFrame / ac.ServerCpuMsPerFrame;
+                Row("4", $"server CPU per frame, {ac.Sessions} sessions (aiortc's capacity): ours / aiortc", $"{F(oc.ServerCpuMsPerFrame)} / {F(ac.ServerCpuMsPerFrame)} ms = {F(rk)}", "≤ 0.6", Verdict(rk <= 0.6));
+            }
+        }
+        else Row("4", "aiortc side by side", "not measured (--no-aiortc)", "", "");
+
+        // 5. Realtime WebSocket.
+        log.WriteLine($"[{clock.Elapsed:mm\\:ss}] 5. realtime WebSocket");
+        foreach (var rc in await RealtimeEchoBenchmark.MeasureAsync(5))
+            Row("5", $"realtime bridge/echo vs bare WebSocket echo, {rc.Payload} msgpack, one in flight",
+                $"{rc.Bridge.Rate:F0} vs {rc.Bare.Rate:F0} msgs/s = {F(rc.Ratio)}; RTT p50 {rc.Bridge.P50:F3} / p99 {rc.Bridge.P99:F3} ms (bare {rc.Bare.P50:F3} / {rc.Bare.P99:F3})",
+                "≥ 0.8", Verdict(rc.Ratio >= 0.8));
+
+        var table = new StringBuilder()
+            .AppendLine("| # | measure | value | target | |")
+            .AppendLine("|---|---|---|---|---|")
+            .AppendJoin('\n', rows).AppendLine().ToString();
+        output.Write(table);
+        string method = Method(cpuUsed, kbps, window, clip);
+        string doc = $"""
+            # Benchmarks
+
+            Run on {started:yyyy-MM-dd HH:mm} UTC in {clock.Elapsed.TotalMinutes:F1} min with `./bench.sh`.
+            Machine: {MachineInfo.Describe()}. Load average before {loadBefore}, after {MachineInfo.LoadAverage()}.
+            Encoder: libvpx VP8 `cpu-used` {cpuUsed} (`Bridge:WebRtc:EncoderSpeed`), 1 thread, CBR {kbps} kbit/s at 640x480 and 2500 kbit/s at 1280x720.
+
+            {table}
+            ## Method
+
+            {method}
+
+            ## Raw ramps
+
+            {details}
+            """;
+        Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
+        await File.WriteAllTextAsync(outPath, doc);
+        log.WriteLine($"[{clock.Elapsed:mm\\:ss}] written to {outPath}");
+    }
+
+    private static async Task<(Samples Latency, int Unmatched)> MeasureLatencyAsync(EncodedClip clip, IPAddress clientAddress, Uri url, TextWriter log)
+    {
+        LatencyRelay? relay = null;
+        try
+        {
+            await using var session = new LoadSession(clip, clientAddress)
+            {
+                RewriteAnswer = sdp => LatencyRelay.RewriteAnswer(sdp, server => (relay = new LatencyRelay(clientAddress, server)).FrontEndPoint).Sdp,
+            };
+            using var pacer = new FramePacer(Fps);
+            await session.ConnectAsync(url, TimeSpan.FromSeconds(30));
+            pacer.Add(session);
+            await Task.Delay(TimeSpan.FromSeconds(12));
+            pacer.Remove(session);
+            var (samples, offset, unmatched) = relay!.Latencies();
+            log.WriteLine($"    latency: p50 {F(samples.Percentile(50))} p99 {F(samples.Percentile(99))} max {F(samples.Max)} ms, n={samples.Count}, rtp offset {offset}, unmatched {unmatched}, sent {session.FramesSent}, returned {session.FramesReturned}");
+            return (samples, unmatched);
+        }
+        finally
+        {
+            relay?.Dispose();
+        }
+    }
+
+    private static string Method(int cpuUsed, int kbps, TimeSpan window, EncodedClip clip) => $"""
+        - Content: `TestPattern` (a moving gradient with texture and a moving bar), 640x480 and 1280x720, 30 fps timestamps.
+        - 1 (stages): one thread, the server's own classes, 300 frames after a warm-up: SRTP (AEAD_AES_128_GCM) unprotect +
+          RTP parse + VP8 depacketize + frame assembly summed over a frame's packets; libvpx decode; the `bridge/filters`
+          frame handler with `identity` and `invert`; libvpx encode (cpu-used {cpuUsed}, 1 thread, CBR); packetize + RTP
+          header + SRTP protect. The codec-only floor is encode + decode of that same stream.
+        - 2 (latency): one session; a UDP relay between the load client and the server stamps the last RTP packet of each
+          input frame (marker bit) and the first RTP packet of each output frame (RTP headers are readable under SRTP); an
+          output is matched to its input by RTP timestamp (plus the server's constant offset, found as the most common
+          difference). 12 s at 30 fps; the relay adds two loopback hops (tens of microseconds).
+        - 3 (capacity): the load client replays a pre-encoded VP8 stream ({clip.Count} frames, {clip.MeanBytes * 8 * 30 / 1000:F0} kbit/s) to every
+          session over real WebRTC (ICE, DTLS-SRTP, RTCP), sessions staggered over the frame interval, and counts complete
+          returned frames without decoding them. A level is sustained when every session gets at least 29 fps back and
+          fewer than 1% of the frames sent do not come back, over a {window.TotalSeconds:F0} s window after a 3 s warm-up (a failed level is
+          measured twice). Server CPU is utime + stime of the server process from /proc over the window, divided by the
+          frames it returned; the load client's CPU is its own process's. Floor = cores × 1000 ms / (30 × codec ms per frame).
+        - 4 (aiortc): Debian python3-aiortc serving the same signaling (`benchmarks/aiortc/aiortc_server.py`), returning
+          each decoded frame unchanged (identity) with its bitrate pinned to {kbps} kbit/s like ours, driven by the same client and clip.
+        - 5 (realtime): `bridge/echo` over fal's realtime WebSocket protocol against a bare ASP.NET WebSocket echo in the
+          same process, 5 s per case, one message in flight.
+        - Everything runs inside a private network namespace (`scripts/netns-run.sh`): servers on 10.255.0.1, the client
+          on 10.255.0.2, signaling on 127.0.0.1. Nothing leaves the machine.
+        """;
+
+    private static string Verdict(bool met) => met ? "met" : "**not met**";
+
+    private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString(v >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);
+
+    private static string Arg(string[] args, string name, string fallback)
+    {
+        int i = Array.IndexOf(args, name);
+        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
+    }
+
+    private static string RepoRoot()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+            if (File.Exists(Path.Combine(dir.FullName, "WebRtcBridge.sln"))) return dir.FullName;
+        return Directory.GetCurrentDirectory();
+    }
+}
