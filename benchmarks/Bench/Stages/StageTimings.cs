@@ -284,16 +284,13 @@ public static class StageTimings
             _picture = null;
 
             // handler identity (the output goes on to the encoder) and handler invert (output dropped)
-            VideoFrame identityOut;
-            using (picture)
-            {
-                (s.IdentityTicks, s.IdentityBytes) = RunHandler(_identity, picture);
-                identityOut = _emitted ?? throw new InvalidOperationException("identity emitted nothing");
-                _emitted = null;
-                (s.InvertTicks, s.InvertBytes) = RunHandler(_invert, picture);
-                _emitted?.Dispose();
-                _emitted = null;
-            }
+            (s.InvertTicks, s.InvertBytes) = RunHandler(_invert, picture);
+            _emitted?.Dispose();
+            _emitted = null;
+            (s.IdentityTicks, s.IdentityBytes) = RunHandler(_identity, picture);
+            var identityOut = _emitted ?? throw new InvalidOperationException("identity emitted nothing");
+            _emitted = null;
+            if (!ReferenceEquals(identityOut, picture)) picture.Dispose(); // an emitted input belongs to the sink (the pipeline's rule)
 
             // encode + send (MediaSession.SendFrame, then WebRtcSession.SendOutput disposes the output)
             using (identityOut)

@@ -14,6 +14,7 @@ namespace WebRtcBridge.MediaRunner.BuiltIn;
 public sealed class FilterFrameHandler : IVideoFrameHandler
 {
     private volatile IImageFilter _filter;
+    private readonly VideoFramePool _outputs = new(4); // output frames come back here when the sender disposes them
 
     public FilterFrameHandler(string filter = "identity", IReadOnlyDictionary<string, double>? parameters = null)
         => _filter = FilterSelection.Create(filter, parameters ?? new Dictionary<string, double>());
@@ -31,7 +32,12 @@ public sealed class FilterFrameHandler : IVideoFrameHandler
     public ValueTask ProcessAsync(VideoFrame input, IVideoFrameSink output, CancellationToken cancellationToken)
     {
         var filter = _filter;
-        var result = VideoFrame.Create(input.Width, input.Height);
+        if (filter is IdentityFilter)
+        {
+            output.Emit(input); // the frame itself goes on: no copy, no allocation (the sink owns it now)
+            return ValueTask.CompletedTask;
+        }
+        var result = _outputs.Rent(input.Width, input.Height);
         try
         {
             input.CopyTo(result);

@@ -68,7 +68,7 @@ public sealed class VideoFramePipeline : IAsyncDisposable
             {
                 if (!_slot.TryRead(out var offered)) continue;
                 var frame = offered.Frame;
-                using (frame)
+                try
                 {
                     QueueWait.Record(Stopwatch.GetElapsedTime(offered.At).TotalMilliseconds);
                     var start = Stopwatch.GetTimestamp();
@@ -94,6 +94,12 @@ public sealed class VideoFramePipeline : IAsyncDisposable
                     }
                     PipelineMetrics.HandlerTime(HandlerTime.RecordSince(start));
                 }
+                finally
+                {
+                    // A handler that emitted its input handed it to the sink, which disposes it; disposing it here too
+                    // could return a frame to the pool that the decoder has already rented again.
+                    if (!_sink.TakeInputEmitted()) frame.Dispose();
+                }
             }
         }
         catch (OperationCanceledException) when (ct.IsCancellationRequested) { }
@@ -111,17 +117,34 @@ public sealed class VideoFramePipeline : IAsyncDisposable
 
     private readonly record struct Offered(VideoFrame Frame, long At);
 
-    /// <summary>Gives each output its input's timing metadata (RTP timestamp, receive time, sequence) and counts it.</summary>
+    /// <summary>
+    /// Gives each output its input's timing metadata (RTP timestamp, receive time, sequence) and counts it. A handler
+    /// may emit its input itself (no copy): ownership then passes to the sink, once.
+    /// </summary>
     private sealed class CountingSink(Action<VideoFrame, VideoFrame> output) : IVideoFrameSink
     {
         private long _count;
+        private bool _inputEmitted;
         public VideoFrame? Input;
         public long Count => Interlocked.Read(ref _count);
+
+        /// <summary>True when the current input went to the sink (and resets the flag for the next frame).</summary>
+        public bool TakeInputEmitted()
+        {
+            bool emitted = _inputEmitted;
+            _inputEmitted = false;
+            return emitted;
+        }
 
         public void Emit(VideoFrame frame)
         {
             var input = Input ?? throw new InvalidOperationException("Emit is only valid while a frame is being handled");
-            if (!ReferenceEquals(frame, input)) frame.CopyMetadataFrom(input);
+            if (ReferenceEquals(frame, input))
+            {
+                if (_inputEmitted) throw new InvalidOperationException("the input frame can be emitted only once: the sink owns it after Emit");
+                _inputEmitted = true;
+            }
+            else frame.CopyMetadataFrom(input);
             Interlocked.Increment(ref _count);
             PipelineMetrics.FrameOut();
             output(input, frame);

@@ -138,6 +138,67 @@ public sealed class VideoFramePipelineTests
         Assert.Equal("blur", handler.FilterName);
     }
 
+    [Fact]
+    public async Task An_emitted_input_belongs_to_the_sink_and_is_not_disposed_again_after_the_decoder_reuses_it()
+    {
+        // identity emits its input frame itself. The sender disposes it (back to the decoder's pool), the decoder
+        // rents the same object for the next picture at once, and that picture must stay alive: the pipeline must
+        // not dispose the input a second time.
+        var pool = new VideoFramePool(2);
+        var reused = new List<VideoFrame>();
+        var outputs = new SemaphoreSlim(0);
+        var handler = new FilterFrameHandler("identity");
+        VideoFrame? lastOutput = null;
+        await using var pipeline = new VideoFramePipeline(handler, (input, output) =>
+        {
+            lastOutput = output;
+            output.Dispose();                       // as WebRtcSession's sender does after encoding
+            lock (reused) reused.Add(pool.Rent(32, 16)); // the decoder's next picture, same object
+            outputs.Release();
+        });
+        for (int i = 0; i < 20; i++)
+        {
+            var frame = pool.Rent(32, 16);
+            frame.Fill(50, 128, 128);
+            frame.RtpTimestamp = (uint)(1000 + i);
+            pipeline.Offer(frame);
+            Assert.True(await outputs.WaitAsync(TimeSpan.FromSeconds(10)));
+            await WaitUntil(() => pipeline.FramesProcessed == i + 1);
+            Assert.Same(frame, lastOutput); // identity: no copy
+            lock (reused)
+            {
+                var next = reused[^1];
+                next.Fill(1, 2, 3); // throws ObjectDisposedException if the pipeline disposed it after reuse
+                Assert.Equal(1, next.Y[0]);
+                reused.RemoveAt(reused.Count - 1);
+                next.Dispose();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_handler_that_emits_its_input_twice_gets_an_error_and_the_frame_is_freed_once()
+    {
+        var handler = new EmitInputTwice();
+        int outputs = 0;
+        await using var pipeline = new VideoFramePipeline(handler, (input, output) => { Interlocked.Increment(ref outputs); output.Dispose(); });
+        pipeline.Offer(VideoFrame.Create(16, 16));
+        await WaitUntil(() => pipeline.HandlerErrors == 1);
+        Assert.Equal(1, outputs);
+    }
+
+    private sealed class EmitInputTwice : IVideoFrameHandler
+    {
+        public ValueTask ProcessAsync(VideoFrame input, IVideoFrameSink output, CancellationToken ct)
+        {
+            output.Emit(input);
+            output.Emit(input);
+            return ValueTask.CompletedTask;
+        }
+
+        public void UpdateParameters(IReadOnlyDictionary<string, MsgValue> parameters) { }
+    }
+
     private static async Task WaitUntil(Func<bool> condition)
     {
         var deadline = DateTime.UtcNow.AddSeconds(10);
