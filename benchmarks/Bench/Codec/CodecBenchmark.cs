@@ -6,7 +6,7 @@ namespace WebRtcBridge.Bench.Codec;
 
 /// <summary>
 /// VP8 encode and decode time per frame (one thread) on synthetic moving content, at 640x480 and 1280x720.
-/// Args: [--cpu-used N] [--frames N] [--threads N] [--kbps-vga N] [--kbps-hd N].
+/// Args: [--cpu-used N] [--frames N] [--threads N] [--noise-sensitivity N] [--kbps-vga N] [--kbps-hd N].
 /// </summary>
 public sealed class CodecBenchmark : IBenchmark
 {
@@ -18,16 +18,24 @@ public sealed class CodecBenchmark : IBenchmark
         int cpuUsed = Arg(args, "--cpu-used", -6);
         int frames = Arg(args, "--frames", 300);
         int threads = Arg(args, "--threads", 1);
+        int noise = Arg(args, "--noise-sensitivity", new Vp8EncoderSettings().NoiseSensitivity);
         output.WriteLine($"codec: libvpx VP8 realtime, cpu-used {cpuUsed}, threads {threads}, {frames} frames, " +
-                         $"{Environment.ProcessorCount} cores, synthetic moving gradient + texture, 30 fps timestamps");
-        Run(output, 640, 480, Arg(args, "--kbps-vga", 1000), cpuUsed, threads, frames);
-        Run(output, 1280, 720, Arg(args, "--kbps-hd", 2500), cpuUsed, threads, frames);
+                         $"noise sensitivity {noise}, {Environment.ProcessorCount} cores, synthetic moving gradient + texture, 30 fps timestamps");
+        Run(output, 640, 480, Arg(args, "--kbps-vga", 1000), cpuUsed, threads, noise, frames);
+        Run(output, 1280, 720, Arg(args, "--kbps-hd", 2500), cpuUsed, threads, noise, frames);
         return Task.CompletedTask;
     }
 
-    private static void Run(TextWriter output, int width, int height, int kbps, int cpuUsed, int threads, int count)
+    /// <summary>One encode + decode pass: per-frame times, the bitrate reached and the mean luma PSNR against the source.</summary>
+    public sealed record CodecRun(double EncodeMeanMs, double EncodeP50Ms, double DecodeMeanMs, double Kbps, double PsnrY);
+
+    private static void Run(TextWriter output, int width, int height, int kbps, int cpuUsed, int threads, int noise, int count)
+        => Measure(width, height, kbps, cpuUsed, threads, noise, count, output);
+
+    /// <summary>Encodes <paramref name="count"/> TestPattern frames, decodes them, and measures (printing a line when asked).</summary>
+    public static CodecRun Measure(int width, int height, int kbps, int cpuUsed, int threads, int noise, int count, TextWriter? output = null)
     {
-        var settings = new Vp8EncoderSettings { TargetBitrateKbps = kbps, CpuUsed = cpuUsed, Threads = threads };
+        var settings = new Vp8EncoderSettings { TargetBitrateKbps = kbps, CpuUsed = cpuUsed, Threads = threads, NoiseSensitivity = noise };
         using var encoder = new Vp8Encoder(settings);
         using var decoder = new Vp8Decoder(new VideoFramePool(4));
         using var source = VideoFrame.Create(width, height);
@@ -67,10 +75,11 @@ public sealed class CodecBenchmark : IBenchmark
         }
 
         double seconds = count / 30.0;
-        output.WriteLine($"  {width}x{height} @ {kbps} kbps target: encode median {Pct(encMs, 50):F2} ms, p99 {Pct(encMs, 99):F2} ms, " +
+        output?.WriteLine($"  {width}x{height} @ {kbps} kbps target: encode median {Pct(encMs, 50):F2} ms, p99 {Pct(encMs, 99):F2} ms, " +
                          $"mean {encMs.Average():F2} ms | decode median {Pct(decMs, 50):F2} ms, p99 {Pct(decMs, 99):F2} ms | " +
                          $"actual {totalBytes * 8 / seconds / 1000:F0} kbps, keyframes {encoder.KeyFramesEncoded}, dropped {encoder.FramesDropped}" +
                          (psnrCount > 0 ? $", Y PSNR ~{psnrSum / psnrCount:F1} dB" : ""));
+        return new CodecRun(encMs.Average(), Pct(encMs, 50), decMs.Average(), totalBytes * 8 / seconds / 1000, psnrCount > 0 ? psnrSum / psnrCount : double.NaN);
     }
 
     private static double Pct(List<double> values, double p)

@@ -63,7 +63,7 @@ public static class CapacityProbe
     }
 
     public static string Describe(LoadWindow w) =>
-        $"{w.Sessions,2} sessions: fps out min {w.MinFpsOut:F1} mean {w.MeanFpsOut:F1}, dropped {w.DroppedPercent:F2}%, " +
+        $"{w.Sessions,2} sessions: fps out min {w.MinFpsOut:F1} mean {w.MeanFpsOut:F1}, {w.KbpsOutPerSession:F0} kbit/s out each, dropped {w.DroppedPercent:F2}%, " +
         $"server {w.ServerCpuMsPerFrame:F2} ms CPU/frame ({w.ServerCpuPercent:F0}% of a core), " +
         $"load client {w.ClientCpuMsPerFrame:F2} ms/frame ({w.ClientCpuPercent:F0}%)" + (w.PacerTicksSkipped > 0 ? $", pacer skipped {w.PacerTicksSkipped}" : "");
 }

@@ -5,7 +5,8 @@ namespace WebRtcBridge.Bench.Load;
 
 /// <summary>What one measurement window saw across all sessions of a <see cref="LoadFleet"/>.</summary>
 public sealed record LoadWindow(int Sessions, double Seconds, double MinFpsOut, double MeanFpsOut, double DroppedPercent,
-    double ServerCpuMsPerFrame, double ServerCpuPercent, double ClientCpuMsPerFrame, double ClientCpuPercent, long PacerTicksSkipped)
+    double ServerCpuMsPerFrame, double ServerCpuPercent, double ClientCpuMsPerFrame, double ClientCpuPercent, long PacerTicksSkipped,
+    double KbpsOutPerSession = double.NaN)
 {
     /// <summary>The bar: every session at least 29 fps out and under 1% of frames dropped.</summary>
     public bool Sustained => Sessions > 0 && MinFpsOut >= 29 && DroppedPercent < 1;
@@ -21,11 +22,11 @@ public sealed class LoadFleet : IAsyncDisposable
     private readonly EncodedClip _clip;
     private readonly IPAddress _clientAddress;
     private readonly Uri _url;
-    private readonly ServerProcess _server;
+    private readonly ServerProcess? _server;
     private readonly FramePacer _pacer = new(30);
     private readonly List<LoadSession> _sessions = [];
 
-    public LoadFleet(EncodedClip clip, IPAddress clientAddress, Uri webrtcUrl, ServerProcess server)
+    public LoadFleet(EncodedClip clip, IPAddress clientAddress, Uri webrtcUrl, ServerProcess? server)
     {
         _clip = clip;
         _clientAddress = clientAddress;
@@ -75,15 +76,17 @@ public sealed class LoadFleet : IAsyncDisposable
         long skipped0 = _pacer.TicksSkipped;
         var sent0 = sessions.Select(s => s.FramesSent).ToArray();
         var back0 = sessions.Select(s => s.FramesReturned).ToArray();
-        double server0 = _server.CpuMilliseconds();
+        long bytes0 = sessions.Sum(s => s.BytesReturned);
+        double server0 = _server?.CpuMilliseconds() ?? double.NaN;
         self.Refresh();
         double client0 = self.TotalProcessorTime.TotalMilliseconds;
         long t0 = Stopwatch.GetTimestamp();
         await Task.Delay(window);
         var sent1 = sessions.Select(s => s.FramesSent).ToArray();
         var back1 = sessions.Select(s => s.FramesReturned).ToArray();
+        long bytes1 = sessions.Sum(s => s.BytesReturned);
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
-        double server1 = _server.CpuMilliseconds();
+        double server1 = _server?.CpuMilliseconds() ?? double.NaN;
         self.Refresh();
         double client1 = self.TotalProcessorTime.TotalMilliseconds;
 
@@ -94,7 +97,8 @@ public sealed class LoadFleet : IAsyncDisposable
         double perFrame(double cpuMs) => back == 0 ? double.NaN : cpuMs / back;
         return new LoadWindow(sessions.Length, seconds, fps.DefaultIfEmpty(0).Min(), fps.DefaultIfEmpty(0).Average(), dropped,
             perFrame(server1 - server0), (server1 - server0) / 10 / seconds,
-            perFrame(client1 - client0), (client1 - client0) / 10 / seconds, _pacer.TicksSkipped - skipped0);
+            perFrame(client1 - client0), (client1 - client0) / 10 / seconds, _pacer.TicksSkipped - skipped0,
+            sessions.Length == 0 ? double.NaN : (bytes1 - bytes0) * 8 / 1000.0 / seconds / sessions.Length);
     }
 
     public async ValueTask DisposeAsync()

@@ -25,7 +25,9 @@ public sealed class LoadSession : IAsyncDisposable
     private int _clipIndex;
     private int _restartClip;
     private uint _rtpTimestamp = 90000;
-    private long _framesSent, _framesReturned, _keyFrameRequests;
+    private long _framesSent, _framesReturned, _bytesReturned, _keyFrameRequests;
+    private readonly List<JsonObject> _serverStats = [];
+    private const int MaxStatsKept = 600;
 
     public LoadSession(EncodedClip clip, IPAddress clientAddress)
     {
@@ -36,7 +38,11 @@ public sealed class LoadSession : IAsyncDisposable
             BindAddress = clientAddress,
             DecodeIncoming = false,
         });
-        _pc.EncodedFrameReceived += _ => Interlocked.Increment(ref _framesReturned);
+        _pc.EncodedFrameReceived += f =>
+        {
+            Interlocked.Add(ref _bytesReturned, f.Size);
+            Interlocked.Increment(ref _framesReturned);
+        };
         _pc.KeyFrameRequested += () =>
         {
             Interlocked.Increment(ref _keyFrameRequests);
@@ -52,6 +58,13 @@ public sealed class LoadSession : IAsyncDisposable
 
     public long FramesSent => Interlocked.Read(ref _framesSent);
     public long FramesReturned => Interlocked.Read(ref _framesReturned);
+    public long BytesReturned => Interlocked.Read(ref _bytesReturned);
+
+    /// <summary>The server's <c>stats</c> messages so far (at most the last 600; ours sends one a second).</summary>
+    public IReadOnlyList<JsonObject> ServerStats
+    {
+        get { lock (_serverStats) return _serverStats.ToArray(); }
+    }
     public long KeyFrameRequests => Interlocked.Read(ref _keyFrameRequests);
     public bool IsConnected => _pc.ConnectionState == PeerConnectionState.Connected;
     public PeerConnection PeerConnection => _pc;
@@ -111,6 +124,13 @@ public sealed class LoadSession : IAsyncDisposable
                     case "answer": _answer.TrySetResult((string)message!["sdp"]!); break;
                     case "icecandidate":
                         _pc.AddRemoteCandidate(message!["candidate"] is JsonObject c ? (string?)c["candidate"] : null);
+                        break;
+                    case "stats":
+                        lock (_serverStats)
+                        {
+                            if (_serverStats.Count == MaxStatsKept) _serverStats.RemoveAt(0);
+                            _serverStats.Add(message!);
+                        }
                         break;
                     case "error":
                         var error = new InvalidOperationException("server error: " + message!["error"]);

@@ -16,6 +16,17 @@ public sealed partial class ServerProcess : IAsyncDisposable
     private readonly TaskCompletionSource<int> _port = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private static readonly long ClockTicksPerSecond = 100; // sysconf(_SC_CLK_TCK) is 100 on Linux x86_64
 
+    private readonly bool _attached;
+
+    private ServerProcess(Process running)
+    {
+        _process = running;
+        _attached = true;
+    }
+
+    /// <summary>A server started elsewhere: only its CPU is read; it is left running.</summary>
+    public static ServerProcess Attach(int pid) => new(Process.GetProcessById(pid));
+
     private ServerProcess(ProcessStartInfo start, Regex portPattern)
     {
         start.RedirectStandardOutput = true;
@@ -83,6 +94,11 @@ public sealed partial class ServerProcess : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (_attached)
+        {
+            _process.Dispose();
+            return;
+        }
         if (!_process.HasExited)
         {
             _ = Kill(_process.Id, 15); // SIGTERM: both servers shut down cleanly on it

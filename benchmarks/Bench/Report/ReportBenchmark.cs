@@ -57,37 +57,34 @@ public sealed class ReportBenchmark : IBenchmark
         double codecP50 = vga.Codec.P50Ms;
         double floorSessions = Environment.ProcessorCount * 1000.0 / (Fps * codecMs);
 
+        // Encoder speed trade-off on the same content (cpu-used is Bridge:WebRtc:EncoderSpeed).
+        foreach (int speed in new[] { cpuUsed, -10, -12 }.Distinct())
+        {
+            var run = Codec.CodecBenchmark.Measure(640, 480, kbps, speed, 1, new WebRtcBridge.WebRtc.Media.Vp8EncoderSettings().NoiseSensitivity, 150);
+            Row("1", $"640x480 encoder speed cpu-used {speed}{(speed == cpuUsed ? " (used below)" : "")}: encode mean · luma PSNR at {run.Kbps:F0} kbit/s",
+                $"{F(run.EncodeMeanMs)} ms · {run.PsnrY:F1} dB", "", "");
+        }
+
         // The replayed stream: the same content and settings as the stage and codec measurements.
         var clip = EncodedClip.Encode(640, 480, 300, kbps, cpuUsed);
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] clip: {clip.Count} frames, {clip.MeanBytes * 8 * Fps / 1000:F0} kbit/s");
 
-        // 4 (first, so our server can be measured at the same session counts). aiortc side by side.
-        CapacityResult? aiortc = null;
-        (Samples Latency, int Unmatched)? aiortcLatency = null;
-        LoadWindow? aiortcOne = null;
+        // 4 first: aiortc's capacity sets the equal load at which both servers' CPU per frame is compared.
+        ServerFigures? aiortc = null;
         if (withAiortc)
         {
             log.WriteLine($"[{clock.Elapsed:mm\\:ss}] 4. aiortc server");
             string script = Path.Combine(root, "benchmarks", "aiortc", "aiortc_server.py");
             await using var server = ServerProcess.StartAiortc(script, ["--ice-address", serverAddress.ToString(), "--bitrate-kbps", kbps.ToString(CultureInfo.InvariantCulture)]);
             await server.WaitListeningAsync(TimeSpan.FromSeconds(30));
-            var url = new Uri($"ws://127.0.0.1:{server.Port}/webrtc");
-            aiortcLatency = await MeasureLatencyAsync(clip, clientAddress, url, log);
-            await using var fleet = new LoadFleet(clip, clientAddress, url, server);
-            await fleet.ResizeAsync(1);
-            aiortcOne = await fleet.MeasureAsync(TimeSpan.FromSeconds(2), window);
-            log.WriteLine("    " + CapacityProbe.Describe(aiortcOne));
-            aiortc = await CapacityProbe.RampAsync(fleet, 1, 1, 40, TimeSpan.FromSeconds(3), window, log);
-            details.AppendLine("aiortc ramp:").AppendLine().AppendJoin('\n', aiortc.Windows.Select(w => "    " + CapacityProbe.Describe(w))).AppendLine().AppendLine();
+            aiortc = await ServerFigures.MeasureAsync("aiortc", server, clip, clientAddress, 1, 2, [1], window, log);
         }
+        int equalLoad = aiortc?.Capacity.Sessions ?? 0;
 
-        // 2 and 3. Our server: latency, CPU per frame at the same loads as aiortc, capacity.
+        // 2 and 3: our server.
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] 2./3. our server");
         string dll = Path.Combine(root, "src", "Signaling", "bin", "Release", "net10.0", "WebRtcBridge.Signaling.dll");
-        CapacityResult ours;
-        (Samples Latency, int Unmatched) oursLatency;
-        LoadWindow oursOne;
-        LoadWindow? oursAtAiortcCapacity = null;
+        ServerFigures ours;
         await using (var server = ServerProcess.StartBridge(dll, [
             "--Bridge:WebRtc:HostAddresses:0", serverAddress.ToString(),
             "--Bridge:WebRtc:EncoderSpeed", cpuUsed.ToString(CultureInfo.InvariantCulture),
@@ -96,55 +93,50 @@ public sealed class ReportBenchmark : IBenchmark
             "--Bridge:MaxSessions", "200"]))
         {
             await server.WaitListeningAsync(TimeSpan.FromSeconds(60));
-            var url = new Uri($"ws://127.0.0.1:{server.Port}/webrtc");
-            oursLatency = await MeasureLatencyAsync(clip, clientAddress, url, log);
-            await using var fleet = new LoadFleet(clip, clientAddress, url, server);
-            await fleet.ResizeAsync(1);
-            oursOne = await fleet.MeasureAsync(TimeSpan.FromSeconds(2), window);
-            log.WriteLine("    " + CapacityProbe.Describe(oursOne));
-            if (aiortc is { Sessions: > 1 } a)
-            {
-                await fleet.ResizeAsync(a.Sessions);
-                oursAtAiortcCapacity = await fleet.MeasureAsync(TimeSpan.FromSeconds(3), window);
-                log.WriteLine("    " + CapacityProbe.Describe(oursAtAiortcCapacity));
-            }
-            int start = Math.Max(Math.Max(2, (aiortc?.Sessions ?? 0) + 1), (int)(floorSessions * 0.6));
-            ours = await CapacityProbe.RampAsync(fleet, start, 2, 64, TimeSpan.FromSeconds(3), window, log);
-            details.AppendLine("our server's ramp:").AppendLine().AppendJoin('\n', ours.Windows.Select(w => "    " + CapacityProbe.Describe(w))).AppendLine().AppendLine();
+            int start = Math.Max(2, (int)(floorSessions * 0.6));
+            ours = await ServerFigures.MeasureAsync("ours", server, clip, clientAddress, start, 2, [1, equalLoad], window, log);
         }
+        foreach (var f in new[] { aiortc, ours })
+            if (f is not null)
+                details.AppendLine($"{f.Name}'s ramp:").AppendLine().AppendJoin('\n', f.Capacity.Windows.Select(w => "    " + CapacityProbe.Describe(w)))
+                    .AppendLine().AppendJoin('\n', f.FixedLoads.Values.Select(w => "    fixed " + CapacityProbe.Describe(w))).AppendLine().AppendLine();
 
         // 2. Latency rows.
         double latencyTarget = codecP50 + 2;
-        var (lat, unmatched) = oursLatency;
-        double p50 = lat.Percentile(50), p99 = lat.Percentile(99);
+        double p50 = ours.Latency.Percentile(50), p99 = ours.Latency.Percentile(99);
+        var live = ours.LiveStageMeans;
+        string liveText = live.Count == 0 ? "" : $"; server's own stats, means: decode {F(live.GetValueOrDefault("decodeMs", double.NaN))}, " +
+            $"queue {F(live.GetValueOrDefault("queueMs", double.NaN))}, encode {F(live.GetValueOrDefault("encodeMs", double.NaN))} ms";
         Row("2", $"bridge-added latency, ours (last input packet → first output packet; identity, 640x480, {Fps} fps)",
-            $"p50 {F(p50)} · p99 {F(p99)} ms (n={lat.Count}, unmatched {unmatched})",
+            $"p50 {F(p50)} · p99 {F(p99)} ms (n={ours.Latency.Count}, unmatched {ours.LatencyUnmatched}){liveText}",
             $"p50 ≤ codec p50 {F(codecP50)} + 2 = {F(latencyTarget)} ms; p99 ≤ 2×p50",
             Verdict(p50 <= latencyTarget && p99 <= 2 * p50));
-        if (aiortcLatency is var (al, au))
-            Row("2", "bridge-added latency, aiortc (same workload)", $"p50 {F(al.Percentile(50))} · p99 {F(al.Percentile(99))} ms (n={al.Count}, unmatched {au})", "baseline", "");
+        if (aiortc is not null)
+            Row("2", "bridge-added latency, aiortc (same workload)", $"p50 {F(aiortc.Latency.Percentile(50))} · p99 {F(aiortc.Latency.Percentile(99))} ms (n={aiortc.Latency.Count}, unmatched {aiortc.LatencyUnmatched})", "baseline", "");
 
         // 3. Capacity rows.
         Row("3", "codec-only floor: 640x480 encode + decode, mean per frame (one thread)", $"{F(codecMs)} ms → {floorSessions:F1} sessions of {Fps} fps on {Environment.ProcessorCount} cores", "", "");
-        double ratio = ours.Sessions / floorSessions;
+        double ratio = ours.Capacity.Sessions / floorSessions;
         Row("3", $"capacity, ours (640x480 {Fps} fps identity; every session ≥ 29 fps out, < 1% dropped)",
-            $"{ours.Sessions} sessions = {ratio:F2} × floor" + (ours.StoppedBecause is { } why ? $" ({why})" : ""), "≥ 0.85 × floor", Verdict(ratio >= 0.85));
-        if (ours.AtCapacity is { } c)
+            $"{ours.Capacity.Sessions} sessions = {ratio:F2} × floor" + (ours.Capacity.StoppedBecause is { } why ? $" ({why})" : ""), "≥ 0.85 × floor", Verdict(ratio >= 0.85));
+        if (ours.Capacity.AtCapacity is { } c)
         {
-            Row("3", $"server CPU per frame at capacity ({c.Sessions} sessions)", $"{F(c.ServerCpuMsPerFrame)} ms ({c.ServerCpuPercent:F0}% of one core; {F(c.ServerCpuMsPerFrame / codecMs)} × codec)", "", "");
-            Row("3", "load client CPU at capacity (pre-encoded VP8 over real WebRTC, no decoding; same process as the relay)", $"{F(c.ClientCpuMsPerFrame)} ms per frame ({c.ClientCpuPercent:F0}% of one core)", "", "");
+            Row("3", $"server CPU per frame at capacity ({c.Sessions} sessions)", $"{F(c.ServerCpuMsPerFrame)} ms ({c.ServerCpuPercent:F0}% of one core; {F(c.ServerCpuMsPerFrame / codecMs)} × codec); {c.KbpsOutPerSession:F0} kbit/s out per session", "", "");
+            Row("3", "load client CPU at capacity (pre-encoded VP8 over real WebRTC, no decoding)", $"{F(c.ClientCpuMsPerFrame)} ms per frame ({c.ClientCpuPercent:F0}% of one core)", "", "");
         }
 
         // 4. aiortc rows.
-        if (aiortc is not null && aiortcOne is not null)
+        if (aiortc is not null)
         {
-            Row("4", "capacity, aiortc (same bar)", $"{aiortc.Sessions} sessions; ours / aiortc = {(aiortc.Sessions == 0 ? "∞" : F((double)ours.Sessions / aiortc.Sessions))}", "", "");
-            double r1 = oursOne.ServerCpuMsPerFrame / aiortcOne.ServerCpuMsPerFrame;
-            Row("4", "server CPU per frame, 1 session: ours / aiortc", $"{F(oursOne.ServerCpuMsPerFrame)} / {F(aiortcOne.ServerCpuMsPerFrame)} ms = {F(r1)}", "≤ 0.6", Verdict(r1 <= 0.6));
-            if (aiortc.AtCapacity is { Sessions: > 1 } ac && oursAtAiortcCapacity is { } oc)
+            Row("4", "capacity, aiortc (same bar)", $"{aiortc.Capacity.Sessions} sessions; ours / aiortc = {(aiortc.Capacity.Sessions == 0 ? "n/a" : F((double)ours.Capacity.Sessions / aiortc.Capacity.Sessions))}", "", "");
+            foreach (int n in new[] { 1, equalLoad }.Distinct())
             {
-                double rk = oc.ServerCpuMsPerFrame / ac.ServerCpuMsPerFrame;
-                Row("4", $"server CPU per frame, {ac.Sessions} sessions (aiortc's capacity): ours / aiortc", $"{F(oc.ServerCpuMsPerFrame)} / {F(ac.ServerCpuMsPerFrame)} ms = {F(rk)}", "≤ 0.6", Verdict(rk <= 0.6));
+                var theirs = n == 1 ? aiortc.FixedLoads.GetValueOrDefault(1) : aiortc.Capacity.AtCapacity;
+                if (theirs is null || !ours.FixedLoads.TryGetValue(n, out var mine)) continue;
+                double r = mine.ServerCpuMsPerFrame / theirs.ServerCpuMsPerFrame;
+                Row("4", $"server CPU per frame at {n} session{(n == 1 ? "" : "s")}{(n == equalLoad ? " (aiortc's capacity)" : "")}: ours / aiortc",
+                    $"{F(mine.ServerCpuMsPerFrame)} / {F(theirs.ServerCpuMsPerFrame)} ms = {F(r)} (codec alone {F(codecMs)} ms); out {mine.KbpsOutPerSession:F0} / {theirs.KbpsOutPerSession:F0} kbit/s per session",
+                    "≤ 0.6", Verdict(r <= 0.6));
             }
         }
         else Row("4", "aiortc side by side", "not measured (--no-aiortc)", "", "");
@@ -183,46 +175,26 @@ public sealed class ReportBenchmark : IBenchmark
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] written to {outPath}");
     }
 
-    private static async Task<(Samples Latency, int Unmatched)> MeasureLatencyAsync(EncodedClip clip, IPAddress clientAddress, Uri url, TextWriter log)
-    {
-        LatencyRelay? relay = null;
-        try
-        {
-            await using var session = new LoadSession(clip, clientAddress)
-            {
-                RewriteAnswer = sdp => LatencyRelay.RewriteAnswer(sdp, server => (relay = new LatencyRelay(clientAddress, server)).FrontEndPoint).Sdp,
-            };
-            using var pacer = new FramePacer(Fps);
-            await session.ConnectAsync(url, TimeSpan.FromSeconds(30));
-            pacer.Add(session);
-            await Task.Delay(TimeSpan.FromSeconds(12));
-            pacer.Remove(session);
-            var (samples, offset, unmatched) = relay!.Latencies();
-            log.WriteLine($"    latency: p50 {F(samples.Percentile(50))} p99 {F(samples.Percentile(99))} max {F(samples.Max)} ms, n={samples.Count}, rtp offset {offset}, unmatched {unmatched}, sent {session.FramesSent}, returned {session.FramesReturned}");
-            return (samples, unmatched);
-        }
-        finally
-        {
-            relay?.Dispose();
-        }
-    }
-
     private static string Method(int cpuUsed, int kbps, TimeSpan window, EncodedClip clip) => $"""
         - Content: `TestPattern` (a moving gradient with texture and a moving bar), 640x480 and 1280x720, 30 fps timestamps.
         - 1 (stages): one thread, the server's own classes, 300 frames after a warm-up: SRTP (AEAD_AES_128_GCM) unprotect +
           RTP parse + VP8 depacketize + frame assembly summed over a frame's packets; libvpx decode; the `bridge/filters`
           frame handler with `identity` and `invert`; libvpx encode (cpu-used {cpuUsed}, 1 thread, CBR); packetize + RTP
-          header + SRTP protect. The codec-only floor is encode + decode of that same stream.
+          header + SRTP protect. The codec-only floor is encode + decode of that same stream. The speed rows encode 150
+          frames of the same content at other `cpu-used` values and give the luma PSNR of the decoded result.
         - 2 (latency): one session; a UDP relay between the load client and the server stamps the last RTP packet of each
           input frame (marker bit) and the first RTP packet of each output frame (RTP headers are readable under SRTP); an
           output is matched to its input by RTP timestamp (plus the server's constant offset, found as the most common
-          difference). 12 s at 30 fps; the relay adds two loopback hops (tens of microseconds).
+          difference). 12 s at 30 fps; the relay adds two loopback hops (tens of microseconds). Our server's own stats
+          messages (per-stage means over the same seconds) are shown beside it.
         - 3 (capacity): the load client replays a pre-encoded VP8 stream ({clip.Count} frames, {clip.MeanBytes * 8 * 30 / 1000:F0} kbit/s) to every
           session over real WebRTC (ICE, DTLS-SRTP, RTCP), sessions staggered over the frame interval, and counts complete
           returned frames without decoding them. A level is sustained when every session gets at least 29 fps back and
           fewer than 1% of the frames sent do not come back, over a {window.TotalSeconds:F0} s window after a 3 s warm-up (a failed level is
           measured twice). Server CPU is utime + stime of the server process from /proc over the window, divided by the
           frames it returned; the load client's CPU is its own process's. Floor = cores × 1000 ms / (30 × codec ms per frame).
+          After the ramp, warm, each server is measured again at equal loads (1 session, and aiortc's capacity) for CPU
+          per frame side by side.
         - 4 (aiortc): Debian python3-aiortc serving the same signaling (`benchmarks/aiortc/aiortc_server.py`), returning
           each decoded frame unchanged (identity) with its bitrate pinned to {kbps} kbit/s like ours, driven by the same client and clip.
         - 5 (realtime): `bridge/echo` over fal's realtime WebSocket protocol against a bare ASP.NET WebSocket echo in the
