@@ -21,7 +21,7 @@ public sealed class RealtimeEchoBenchmark : IBenchmark
     public async Task RunAsync(string[] args, TextWriter output)
     {
         var seconds = args.Length > 0 ? double.Parse(args[0], System.Globalization.CultureInfo.InvariantCulture) : 5;
-        output.WriteLine($"# realtime echo benchmark: {Environment.ProcessorCount} cores, {seconds} s per case, one message in flight, client and server in one process");
+        output.WriteLine($"# realtime echo benchmark: {Environment.ProcessorCount} cores, {seconds} s per case, one message in flight, client and server in one process, {RoundsPerCase} interleaved rounds per case");
         output.WriteLine("| payload | endpoint | msgs/s | p50 RTT (ms) | p99 RTT (ms) | throughput ratio |");
         output.WriteLine("|---|---|---|---|---|---|");
         foreach (var c in await MeasureAsync(seconds))
@@ -67,15 +67,42 @@ public sealed class RealtimeEchoBenchmark : IBenchmark
             var payload = new byte[size];
             new Random(size).NextBytes(payload);
             var message = MsgPackSerializer.EncodeToArray(MsgValue.Map(("image", payload), ("request_id", "bench")));
-            var bare = await Measure(new Uri(address + "/bare-echo"), message, seconds);
-            var bridge = await Measure(new Uri(address + "/bridge/echo/realtime"), message, seconds);
-            cases.Add(new RealtimeCase($"{size / 1024} KiB", bare, bridge));
+            // Interleaved rounds (bare, bridge, bare, bridge, ...) so drift in the machine's load hits both alike.
+            var bare = new Rounds();
+            var bridge = new Rounds();
+            for (int round = 0; round < RoundsPerCase; round++)
+            {
+                bare.Add(await Measure(new Uri(address + "/bare-echo"), message, seconds / RoundsPerCase));
+                bridge.Add(await Measure(new Uri(address + "/bridge/echo/realtime"), message, seconds / RoundsPerCase));
+            }
+            cases.Add(new RealtimeCase($"{size / 1024} KiB", bare.Result(), bridge.Result()));
         }
         await app.StopAsync();
         return cases;
     }
 
-    private static async Task<(double Rate, double P50, double P99)> Measure(Uri url, byte[] message, double seconds)
+    private const int RoundsPerCase = 4;
+
+    /// <summary>Round trips of several rounds together: overall rate, percentiles over every sample.</summary>
+    private sealed class Rounds
+    {
+        private readonly List<double> _samples = [];
+        private double _seconds;
+
+        public void Add((List<double> Samples, double Seconds) round)
+        {
+            _samples.AddRange(round.Samples);
+            _seconds += round.Seconds;
+        }
+
+        public (double Rate, double P50, double P99) Result()
+        {
+            _samples.Sort();
+            return (_samples.Count / _seconds, _samples[_samples.Count / 2], _samples[(int)(_samples.Count * 0.99)]);
+        }
+    }
+
+    private static async Task<(List<double> Samples, double Seconds)> Measure(Uri url, byte[] message, double seconds)
     {
         using var ws = new ClientWebSocket();
         await ws.ConnectAsync(url, default);
@@ -90,10 +117,9 @@ public sealed class RealtimeEchoBenchmark : IBenchmark
             await RoundTrip(ws, message, buffer);
             samples.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
         }
-        var rate = samples.Count / total.Elapsed.TotalSeconds;
+        var elapsed = total.Elapsed.TotalSeconds;
         await ws.CloseAsync(WebSocketCloseStatus.NormalClosure, "", default);
-        samples.Sort();
-        return (rate, samples[samples.Count / 2], samples[(int)(samples.Count * 0.99)]);
+        return (samples, elapsed);
     }
 
     private static async Task RoundTrip(ClientWebSocket ws, byte[] message, byte[] buffer)

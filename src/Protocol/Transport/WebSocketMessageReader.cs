@@ -37,11 +37,13 @@ public enum ReadOutcome
 
 /// <summary>
 /// Reads whole messages into pooled buffers that grow by doubling up to a cap. A message over the cap is drained
-/// and discarded, so one oversized frame costs the sender an error frame, not the session.
+/// and discarded, so one oversized frame costs the sender an error frame, not the session. The first buffer is sized
+/// for the previous message, so a stream of large messages (images, video frames) is read without regrowing.
 /// </summary>
 public sealed class WebSocketMessageReader(WebSocket socket, int maxMessageBytes)
 {
     private const int InitialSize = 16 * 1024;
+    private int _lastLength;
 
     public int MaxMessageBytes { get; } = maxMessageBytes;
 
@@ -50,7 +52,8 @@ public sealed class WebSocketMessageReader(WebSocket socket, int maxMessageBytes
 
     public async ValueTask<(ReadOutcome Outcome, PooledMessage? Message)> ReadAsync(CancellationToken ct)
     {
-        var buffer = ArrayPool<byte>.Shared.Rent(InitialSize);
+        // One byte over the last message's size, so a same-sized message ends before the buffer is full.
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Clamp(_lastLength + 1, InitialSize, MaxMessageBytes + 1));
         var length = 0;
         var oversized = false;
         long total = 0;
@@ -85,6 +88,7 @@ public sealed class WebSocketMessageReader(WebSocket socket, int maxMessageBytes
                     ArrayPool<byte>.Shared.Return(buffer);
                     return (ReadOutcome.TooLarge, null);
                 }
+                _lastLength = length;
                 var message = new PooledMessage(buffer, length, result.MessageType == WebSocketMessageType.Text);
                 buffer = null!;
                 return (ReadOutcome.Message, message);
