@@ -40,7 +40,7 @@ public sealed class RealtimeEchoBenchmark : IBenchmark
     /// <summary>Runs both endpoints on one Kestrel on 127.0.0.1 for 1 KiB and 100 KiB inputs, <paramref name="seconds"/> each.</summary>
     public static async Task<IReadOnlyList<RealtimeCase>> MeasureAsync(double seconds)
     {
-        var app = BridgeServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning"], configure: null);
+        var app = BridgeServer.Build(["--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Error"], configure: null);
         app.Map("/bare-echo", async (HttpContext http) =>
         {
             using var ws = await http.WebSockets.AcceptWebSocketAsync();

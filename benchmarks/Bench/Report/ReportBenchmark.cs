@@ -165,7 +165,7 @@ public sealed class ReportBenchmark : IBenchmark
                                $"{F(codecMs / ac2.ServerCpuMsPerFrame)} of aiortc's CPU per frame: the ≤ 0.6 target is out of reach at equal encoder settings. " +
                                "A faster encoder speed lowers the codec time at a cost in quality (the speed rows give the PSNR).");
         var table = new StringBuilder()
-            .AppendLine("| # | measure | value | target | |")
+            .AppendLine("| # | measure | value | target | verdict / note |")
             .AppendLine("|---|---|---|---|---|")
             .AppendJoin('\n', rows).AppendLine().ToString();
         output.Write(table);
