@@ -53,9 +53,12 @@ public sealed class ReportBenchmark : IBenchmark
             foreach (var stage in report.Stages.Append(report.Total))
                 Row("1", $"{label} {(stage == report.Total ? "all stages (identity path)" : stage.Stage)}", $"p50 {F(stage.P50Ms)} · p99 {F(stage.P99Ms)} ms",
                     "", stage.AllocBytesPerFrame >= 1 ? $"{stage.AllocBytesPerFrame:F0} B/frame allocated" : "");
-        double codecMs = vga.Codec.MeanMs; // encode + decode per frame, mean: the floor's unit cost
-        double codecP50 = vga.Codec.P50Ms;
-        double floorSessions = Environment.ProcessorCount * 1000.0 / (Fps * codecMs);
+        // The codec-only floor (decode + encode of the same stream, one thread) is measured three times, spread over the
+        // run (now, before and after our server's ramp), and the median is used: one measurement of ~10 s swings by
+        // 30% on this shared 2-core machine.
+        var codecRuns = new List<StageStats> { vga.Codec };
+        StageStats CodecSample() => StageTimings.Measure(640, 480, 150, cpuUsed, kbps, SrtpProtectionProfile.AeadAes128Gcm).Codec;
+        double FloorSessions(double ms) => Environment.ProcessorCount * 1000.0 / (Fps * ms);
 
         // 5 early, while the machine is quiet: the realtime WebSocket figures.
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] 5. realtime WebSocket");
@@ -97,9 +100,16 @@ public sealed class ReportBenchmark : IBenchmark
             "--Bridge:MaxSessions", "200"]))
         {
             await server.WaitListeningAsync(TimeSpan.FromSeconds(60));
-            int start = Math.Max(2, (int)(floorSessions * 0.6));
+            codecRuns.Add(CodecSample());
+            int start = Math.Max(2, (int)(FloorSessions(codecRuns.Average(c => c.MeanMs)) * 0.6));
             ours = await ServerFigures.MeasureAsync("our server", server, clip, clientAddress, start, 2, [1, equalLoad], window, log);
         }
+        codecRuns.Add(CodecSample());
+        double codecMs = Median(codecRuns.Select(c => c.MeanMs)); // encode + decode per frame, mean: the floor's unit cost
+        double codecP50 = Median(codecRuns.Select(c => c.P50Ms));
+        double floorSessions = FloorSessions(codecMs);
+        string codecSpread = string.Join(", ", codecRuns.Select(c => F(c.MeanMs)));
+
         foreach (var f in new[] { aiortc, ours })
             if (f is not null)
                 details.AppendLine($"{f.Name}: ramp, then fixed loads:").AppendLine().AppendJoin('\n', f.Capacity.Windows.Select(w => "    " + CapacityProbe.Describe(w)))
@@ -113,13 +123,14 @@ public sealed class ReportBenchmark : IBenchmark
             $"queue {F(live.GetValueOrDefault("queueMs", double.NaN))}, encode {F(live.GetValueOrDefault("encodeMs", double.NaN))} ms";
         Row("2", $"bridge-added latency, ours (last input packet → first output packet; identity, 640x480, {Fps} fps)",
             $"p50 {F(p50)} · p99 {F(p99)} ms (n={ours.Latency.Count}, unmatched {ours.LatencyUnmatched}){liveText}",
-            $"p50 ≤ codec p50 {F(codecP50)} + 2 = {F(latencyTarget)} ms; p99 ≤ 2×p50",
+            $"p50 ≤ codec p50 {F(codecP50)} (median of 3) + 2 = {F(latencyTarget)} ms; p99 ≤ 2×p50",
             Verdict(p50 <= latencyTarget && p99 <= 2 * p50));
         if (aiortc is not null)
             Row("2", "bridge-added latency, aiortc (same workload)", $"p50 {F(aiortc.Latency.Percentile(50))} · p99 {F(aiortc.Latency.Percentile(99))} ms (n={aiortc.Latency.Count}, unmatched {aiortc.LatencyUnmatched})", "baseline", "");
 
         // 3. Capacity rows.
-        Row("3", "codec-only floor: 640x480 encode + decode, mean per frame (one thread)", $"{F(codecMs)} ms → {floorSessions:F1} sessions of {Fps} fps on {Environment.ProcessorCount} cores", "", "");
+        Row("3", "codec-only floor: 640x480 decode + encode of the same stream, mean per frame (one thread; median of 3 spread over the run)",
+            $"{F(codecMs)} ms ({codecSpread}) → {floorSessions:F1} sessions of {Fps} fps on {Environment.ProcessorCount} cores", "", "");
         double ratio = ours.Capacity.Sessions / floorSessions;
         Row("3", $"capacity, ours (640x480 {Fps} fps identity; every session ≥ 29 fps out, < 1% dropped)",
             $"{ours.Capacity.Sessions} sessions = {ratio:F2} × floor" + (ours.Capacity.StoppedBecause is { } why ? $" ({why})" : ""), "≥ 0.85 × floor", Verdict(ratio >= 0.85));
@@ -199,7 +210,8 @@ public sealed class ReportBenchmark : IBenchmark
         - 1 (stages): one thread, the server's own classes, 300 frames after a warm-up: SRTP (AEAD_AES_128_GCM) unprotect +
           RTP parse + VP8 depacketize + frame assembly summed over a frame's packets; libvpx decode; the `bridge/filters`
           frame handler with `identity` and `invert`; libvpx encode (cpu-used {cpuUsed}, 1 thread, CBR); packetize + RTP
-          header + SRTP protect. The codec-only floor is encode + decode of that same stream. The speed rows encode 150
+          header + SRTP protect. The codec-only floor is decode + encode of that same stream, measured three times over the
+          run (at the start, before and after our server's capacity ramp; 300, 150 and 150 frames) and taken as the median. The speed rows encode 150
           frames of the same content at other `cpu-used` values and give the luma PSNR of the decoded result.
         - 2 (latency): one session; a UDP relay between the load client and the server stamps the last RTP packet of each
           input frame (marker bit) and the first RTP packet of each output frame (RTP headers are readable under SRTP); an
@@ -221,6 +233,12 @@ public sealed class ReportBenchmark : IBenchmark
         - Everything runs inside a private network namespace (`scripts/netns-run.sh`): servers on 10.255.0.1, the client
           on 10.255.0.2, signaling on 127.0.0.1. Nothing leaves the machine.
         """;
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.Order().ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
 
     private static string Verdict(bool met) => met ? "met" : "**not met**";
 
