@@ -53,7 +53,7 @@ public sealed class WebSocketMessageReader(WebSocket socket, int maxMessageBytes
     public async ValueTask<(ReadOutcome Outcome, PooledMessage? Message)> ReadAsync(CancellationToken ct)
     {
         // One byte over the last message's size, so a same-sized message ends before the buffer is full.
-        var buffer = ArrayPool<byte>.Shared.Rent(Math.Clamp(_lastLength + 1, InitialSize, MaxMessageBytes + 1));
+        var buffer = ArrayPool<byte>.Shared.Rent(Math.Max(InitialSize, Math.Min(_lastLength + 1, MaxMessageBytes + 1)));
         var length = 0;
         var oversized = false;
         long total = 0;

@@ -8,13 +8,14 @@ namespace WebRtcBridge.Protocol.Tests.Transport;
 /// <summary>Whole messages of any size in pooled buffers, sized from the previous message, over a real loopback socket.</summary>
 public sealed class WebSocketMessageReaderTests
 {
-    [Fact]
-    public async Task Messages_of_mixed_sizes_arrive_whole_and_an_oversized_one_is_skipped()
+    [Theory]
+    [InlineData(150_000, new[] { 100_000, 10, 16 * 1024, 16 * 1024 + 1, 120_000, 200_000, 1, 150_000 })]
+    [InlineData(1_000, new[] { 10, 1_000, 1_001, 5, 70_000, 999 })] // a cap below the first buffer's size
+    public async Task Messages_of_mixed_sizes_arrive_whole_and_an_oversized_one_is_skipped(int cap, int[] sizes)
     {
         var (server, client, sockets) = await PairAsync();
         using var _ = sockets;
-        var reader = new WebSocketMessageReader(server, maxMessageBytes: 150_000);
-        int[] sizes = [100_000, 10, 16 * 1024, 16 * 1024 + 1, 120_000, 200_000, 1, 150_000];
+        var reader = new WebSocketMessageReader(server, maxMessageBytes: cap);
         var send = Task.Run(async () =>
         {
             foreach (int size in sizes)
@@ -23,7 +24,7 @@ public sealed class WebSocketMessageReaderTests
         foreach (int size in sizes)
         {
             var (outcome, message) = await reader.ReadAsync(default).AsTask().WaitAsync(TimeSpan.FromSeconds(10));
-            if (size > 150_000)
+            if (size > cap)
             {
                 Assert.Equal(ReadOutcome.TooLarge, outcome);
                 Assert.Equal(size, reader.LastOversizedLength);
