@@ -65,5 +65,8 @@ public static class CapacityProbe
     public static string Describe(LoadWindow w) =>
         $"{w.Sessions,2} sessions: fps out min {w.MinFpsOut:F1} mean {w.MeanFpsOut:F1}, {w.KbpsOutPerSession:F0} kbit/s out each, dropped {w.DroppedPercent:F2}%, " +
         $"server {w.ServerCpuMsPerFrame:F2} ms CPU/frame ({w.ServerCpuPercent:F0}% of a core), " +
-        $"load client {w.ClientCpuMsPerFrame:F2} ms/frame ({w.ClientCpuPercent:F0}%)" + (w.PacerTicksSkipped > 0 ? $", pacer skipped {w.PacerTicksSkipped}" : "");
+        $"load client {w.ClientCpuMsPerFrame:F2} ms/frame ({w.ClientCpuPercent:F0}%)" + (w.PacerTicksSkipped > 0 ? $", pacer skipped {w.PacerTicksSkipped}" : "") +
+        (w.ServerPipelineDrops > 0 ? $", server pipeline drops {w.ServerPipelineDrops}" : "") +
+        (w.KeyFrameRequests > 0 ? $", keyframe requests {w.KeyFrameRequests}" : "") +
+        (w.PacketsLost > 0 ? $", packets lost server->client {w.PacketsLost}" : "");
 }

@@ -6,7 +6,7 @@ namespace WebRtcBridge.Bench.Load;
 /// <summary>What one measurement window saw across all sessions of a <see cref="LoadFleet"/>.</summary>
 public sealed record LoadWindow(int Sessions, double Seconds, double MinFpsOut, double MeanFpsOut, double DroppedPercent,
     double ServerCpuMsPerFrame, double ServerCpuPercent, double ClientCpuMsPerFrame, double ClientCpuPercent, long PacerTicksSkipped,
-    double KbpsOutPerSession = double.NaN)
+    double KbpsOutPerSession = double.NaN, long ServerPipelineDrops = 0, long KeyFrameRequests = 0, long PacketsLost = 0)
 {
     /// <summary>The bar: every session at least 29 fps out and under 1% of frames dropped.</summary>
     public bool Sustained => Sessions > 0 && MinFpsOut >= 29 && DroppedPercent < 1;
@@ -77,6 +77,8 @@ public sealed class LoadFleet : IAsyncDisposable
         var sent0 = sessions.Select(s => s.FramesSent).ToArray();
         var back0 = sessions.Select(s => s.FramesReturned).ToArray();
         long bytes0 = sessions.Sum(s => s.BytesReturned);
+        long drops0 = sessions.Sum(s => s.ServerFramesDropped), kf0 = sessions.Sum(s => s.KeyFrameRequests);
+        long lost0 = sessions.Sum(s => s.PeerConnection.GetStats().PacketsLost);
         double server0 = _server?.CpuMilliseconds() ?? double.NaN;
         self.Refresh();
         double client0 = self.TotalProcessorTime.TotalMilliseconds;
@@ -85,6 +87,8 @@ public sealed class LoadFleet : IAsyncDisposable
         var sent1 = sessions.Select(s => s.FramesSent).ToArray();
         var back1 = sessions.Select(s => s.FramesReturned).ToArray();
         long bytes1 = sessions.Sum(s => s.BytesReturned);
+        long drops1 = sessions.Sum(s => s.ServerFramesDropped), kf1 = sessions.Sum(s => s.KeyFrameRequests);
+        long lost1 = sessions.Sum(s => s.PeerConnection.GetStats().PacketsLost);
         double seconds = Stopwatch.GetElapsedTime(t0).TotalSeconds;
         double server1 = _server?.CpuMilliseconds() ?? double.NaN;
         self.Refresh();
@@ -98,7 +102,8 @@ public sealed class LoadFleet : IAsyncDisposable
         return new LoadWindow(sessions.Length, seconds, fps.DefaultIfEmpty(0).Min(), fps.DefaultIfEmpty(0).Average(), dropped,
             perFrame(server1 - server0), (server1 - server0) / 10 / seconds,
             perFrame(client1 - client0), (client1 - client0) / 10 / seconds, _pacer.TicksSkipped - skipped0,
-            sessions.Length == 0 ? double.NaN : (bytes1 - bytes0) * 8 / 1000.0 / seconds / sessions.Length);
+            sessions.Length == 0 ? double.NaN : (bytes1 - bytes0) * 8 / 1000.0 / seconds / sessions.Length,
+            drops1 - drops0, kf1 - kf0, lost1 - lost0);
     }
 
     public async ValueTask DisposeAsync()

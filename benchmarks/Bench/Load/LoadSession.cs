@@ -60,6 +60,16 @@ public sealed class LoadSession : IAsyncDisposable
     public long FramesReturned => Interlocked.Read(ref _framesReturned);
     public long BytesReturned => Interlocked.Read(ref _bytesReturned);
 
+    /// <summary>Frames the server's pipeline dropped, from its latest stats message (ours reports it; 0 if unknown).</summary>
+    public long ServerFramesDropped
+    {
+        get
+        {
+            lock (_serverStats)
+                return _serverStats.Count > 0 && _serverStats[^1]["framesDropped"] is JsonValue v && v.TryGetValue(out long n) ? n : 0;
+        }
+    }
+
     /// <summary>The server's <c>stats</c> messages so far (at most the last 600; ours sends one a second).</summary>
     public IReadOnlyList<JsonObject> ServerStats
     {
