@@ -224,8 +224,8 @@ public sealed class ReportBenchmark : IBenchmark
           fewer than 1% of the frames sent do not come back, over a {window.TotalSeconds:F0} s window after a 3 s warm-up (a failed level is
           measured twice). Server CPU is utime + stime of the server process from /proc over the window, divided by the
           frames it returned; the load client's CPU is its own process's. Floor = cores × 1000 ms / (30 × codec ms per frame).
-          After the ramp, warm, each server is measured again at equal loads (1 session, and aiortc's capacity) for CPU
-          per frame side by side.
+          After the ramp, each server is measured again at equal loads (1 session, and aiortc's capacity), with fresh
+          sessions once the server is idle again, for CPU per frame side by side.
         - 4 (aiortc): Debian python3-aiortc serving the same signaling (`benchmarks/aiortc/aiortc_server.py`), returning
           each decoded frame unchanged (identity) with its bitrate pinned to {kbps} kbit/s like ours, driven by the same client and clip.
         - 5 (realtime): `bridge/echo` over fal's realtime WebSocket protocol against a bare ASP.NET WebSocket echo in the

@@ -29,12 +29,29 @@ public sealed record ServerFigures(
         var fixedWindows = new Dictionary<int, LoadWindow>();
         foreach (int n in fixedLoads.Distinct().Where(n => n > 0).OrderByDescending(n => n))
         {
+            // Fresh sessions on an idle server: the ramp ends overloaded, and a server may be left with backlogs or
+            // broken sessions (aiortc's queues are unbounded).
+            await fleet.ResizeAsync(0);
+            await WaitForIdleAsync(server, log);
             await fleet.ResizeAsync(n);
-            var w = await fleet.MeasureAsync(TimeSpan.FromSeconds(3), window);
+            var w = await fleet.MeasureAsync(TimeSpan.FromSeconds(4), window);
             fixedWindows[n] = w;
             log.WriteLine($"    fixed load: {CapacityProbe.Describe(w)}");
         }
         return new ServerFigures(name, latency, unmatched, stages, capacity, fixedWindows);
+    }
+
+    // Until the server uses under a fifth of a core over a second (at most 20 s).
+    private static async Task WaitForIdleAsync(ServerProcess server, TextWriter log)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            double before = server.CpuMilliseconds();
+            await Task.Delay(1000);
+            if (server.CpuMilliseconds() - before < 200) return;
+        }
+        log.WriteLine("    the server is still busy 20 s after its sessions closed");
     }
 
     private static async Task<(Samples, int, IReadOnlyDictionary<string, double>)> MeasureLatencyAsync(
