@@ -76,33 +76,54 @@ public sealed class ReportBenchmark : IBenchmark
         var clip = EncodedClip.Encode(640, 480, 300, kbps, cpuUsed);
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] clip: {clip.Count} frames, {clip.MeanBytes * 8 * Fps / 1000:F0} kbit/s");
 
+        // Both servers run from here on (an idle one costs nothing): ramps one after the other, then the equal-load
+        // CPU comparison in ABBA order (ours, aiortc, aiortc, ours) so that drift in this shared machine's speed
+        // during the run hits both alike.
+        string dll = Path.Combine(root, "src", "Signaling", "bin", "Release", "net10.0", "WebRtcBridge.Signaling.dll");
+        await using var oursServer = ServerProcess.StartBridge(dll, [
+            "--Bridge:WebRtc:HostAddresses:0", serverAddress.ToString(),
+            "--Bridge:WebRtc:EncoderSpeed", cpuUsed.ToString(CultureInfo.InvariantCulture),
+            "--Bridge:WebRtc:StartBitrateKbps", kbps.ToString(CultureInfo.InvariantCulture),
+            "--Bridge:WebRtc:MaxBitrateKbps", kbps.ToString(CultureInfo.InvariantCulture),
+            "--Bridge:MaxSessions", "200"]);
+        await using var aiortcServer = withAiortc
+            ? ServerProcess.StartAiortc(Path.Combine(root, "benchmarks", "aiortc", "aiortc_server.py"),
+                ["--ice-address", serverAddress.ToString(), "--bitrate-kbps", kbps.ToString(CultureInfo.InvariantCulture)])
+            : null;
+        await oursServer.WaitListeningAsync(TimeSpan.FromSeconds(60));
+        if (aiortcServer is not null) await aiortcServer.WaitListeningAsync(TimeSpan.FromSeconds(30));
+
         // 4 first: aiortc's capacity sets the equal load at which both servers' CPU per frame is compared.
         ServerFigures? aiortc = null;
-        if (withAiortc)
+        if (aiortcServer is not null)
         {
             log.WriteLine($"[{clock.Elapsed:mm\\:ss}] 4. aiortc server");
-            string script = Path.Combine(root, "benchmarks", "aiortc", "aiortc_server.py");
-            await using var server = ServerProcess.StartAiortc(script, ["--ice-address", serverAddress.ToString(), "--bitrate-kbps", kbps.ToString(CultureInfo.InvariantCulture)]);
-            await server.WaitListeningAsync(TimeSpan.FromSeconds(30));
-            aiortc = await ServerFigures.MeasureAsync("aiortc", server, clip, clientAddress, 1, 2, [1], window, log);
+            aiortc = await ServerFigures.MeasureAsync("aiortc", aiortcServer, clip, clientAddress, 1, 2, window, log);
         }
         int equalLoad = aiortc?.Capacity.Sessions ?? 0;
 
         // 2 and 3: our server.
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] 2./3. our server");
-        string dll = Path.Combine(root, "src", "Signaling", "bin", "Release", "net10.0", "WebRtcBridge.Signaling.dll");
-        ServerFigures ours;
-        await using (var server = ServerProcess.StartBridge(dll, [
-            "--Bridge:WebRtc:HostAddresses:0", serverAddress.ToString(),
-            "--Bridge:WebRtc:EncoderSpeed", cpuUsed.ToString(CultureInfo.InvariantCulture),
-            "--Bridge:WebRtc:StartBitrateKbps", kbps.ToString(CultureInfo.InvariantCulture),
-            "--Bridge:WebRtc:MaxBitrateKbps", kbps.ToString(CultureInfo.InvariantCulture),
-            "--Bridge:MaxSessions", "200"]))
+        if (aiortcServer is not null) await ServerFigures.WaitForIdleAsync(aiortcServer, log); // its ramp ended overloaded
+        codecRuns.Add(CodecSample());
+        int start = Math.Max(2, (int)(FloorSessions(codecRuns.Average(c => c.MeanMs)) * 0.6));
+        var ours = await ServerFigures.MeasureAsync("our server", oursServer, clip, clientAddress, start, 2, window, log);
+
+        // 4. Equal loads, ABBA.
+        var equal = new List<EqualLoad>();
+        if (aiortcServer is not null)
         {
-            await server.WaitListeningAsync(TimeSpan.FromSeconds(60));
-            codecRuns.Add(CodecSample());
-            int start = Math.Max(2, (int)(FloorSessions(codecRuns.Average(c => c.MeanMs)) * 0.6));
-            ours = await ServerFigures.MeasureAsync("our server", server, clip, clientAddress, start, 2, [1, equalLoad], window, log);
+            log.WriteLine($"[{clock.Elapsed:mm\\:ss}] 4. equal loads, ours and aiortc in ABBA order");
+            foreach (int n in new[] { 1, equalLoad }.Where(n => n > 0).Distinct())
+            {
+                var mine = new List<LoadWindow>();
+                var theirs = new List<LoadWindow>();
+                mine.Add(await ServerFigures.MeasureFreshAsync(oursServer, clip, clientAddress, n, window, log));
+                theirs.Add(await ServerFigures.MeasureFreshAsync(aiortcServer, clip, clientAddress, n, window, log));
+                theirs.Add(await ServerFigures.MeasureFreshAsync(aiortcServer, clip, clientAddress, n, window, log));
+                mine.Add(await ServerFigures.MeasureFreshAsync(oursServer, clip, clientAddress, n, window, log));
+                equal.Add(new EqualLoad(n, mine, theirs));
+            }
         }
         codecRuns.Add(CodecSample());
         double codecMs = Median(codecRuns.Select(c => c.MeanMs)); // encode + decode per frame, mean: the floor's unit cost
@@ -112,8 +133,11 @@ public sealed class ReportBenchmark : IBenchmark
 
         foreach (var f in new[] { aiortc, ours })
             if (f is not null)
-                details.AppendLine($"{f.Name}: ramp, then fixed loads:").AppendLine().AppendJoin('\n', f.Capacity.Windows.Select(w => "    " + CapacityProbe.Describe(w)))
-                    .AppendLine().AppendJoin('\n', f.FixedLoads.Values.Select(w => "    fixed " + CapacityProbe.Describe(w))).AppendLine().AppendLine();
+                details.AppendLine($"{f.Name}: capacity ramp:").AppendLine().AppendJoin('\n', f.Capacity.Windows.Select(w => "    " + CapacityProbe.Describe(w))).AppendLine().AppendLine();
+        if (equal.Count > 0)
+            details.AppendLine("equal loads, in the order measured (ours, aiortc, aiortc, ours):").AppendLine()
+                .AppendJoin('\n', equal.SelectMany(e => new[] { ("ours", e.Ours[0]), ("aiortc", e.Aiortc[0]), ("aiortc", e.Aiortc[1]), ("ours", e.Ours[1]) })
+                    .Select(x => $"    {x.Item1,-6} {CapacityProbe.Describe(x.Item2)}")).AppendLine().AppendLine();
 
         // 2. Latency rows.
         double latencyTarget = codecP50 + 2;
@@ -144,13 +168,13 @@ public sealed class ReportBenchmark : IBenchmark
         if (aiortc is not null)
         {
             Row("4", "capacity, aiortc (same bar)", $"{aiortc.Capacity.Sessions} sessions; ours / aiortc = {(aiortc.Capacity.Sessions == 0 ? "n/a" : F((double)ours.Capacity.Sessions / aiortc.Capacity.Sessions))}", "", "");
-            foreach (int n in new[] { 1, equalLoad }.Distinct())
+            foreach (var e in equal)
             {
-                var theirs = n == 1 ? aiortc.FixedLoads.GetValueOrDefault(1) : aiortc.Capacity.AtCapacity;
-                if (theirs is null || !ours.FixedLoads.TryGetValue(n, out var mine)) continue;
-                double r = mine.ServerCpuMsPerFrame / theirs.ServerCpuMsPerFrame;
-                Row("4", $"server CPU per frame at {n} session{(n == 1 ? "" : "s")}{(n == equalLoad ? " (aiortc's capacity)" : "")}: ours / aiortc",
-                    $"{F(mine.ServerCpuMsPerFrame)} / {F(theirs.ServerCpuMsPerFrame)} ms = {F(r)} (codec alone {F(codecMs)} ms); out {mine.KbpsOutPerSession:F0} / {theirs.KbpsOutPerSession:F0} kbit/s per session",
+                double mine = e.Ours.Average(w => w.ServerCpuMsPerFrame), theirs = e.Aiortc.Average(w => w.ServerCpuMsPerFrame);
+                double r = mine / theirs;
+                Row("4", $"server CPU per frame at {e.Sessions} session{(e.Sessions == 1 ? "" : "s")}{(e.Sessions == equalLoad && e.Sessions > 1 ? " (aiortc's capacity)" : "")}: ours / aiortc (ABBA, mean of 2 each)",
+                    $"{F(mine)} / {F(theirs)} ms = {F(r)} (ours {string.Join(", ", e.Ours.Select(w => F(w.ServerCpuMsPerFrame)))}; aiortc {string.Join(", ", e.Aiortc.Select(w => F(w.ServerCpuMsPerFrame)))}; codec alone {F(codecMs)} ms); " +
+                    $"fps out {e.Ours.Min(w => w.MinFpsOut):F1} / {e.Aiortc.Min(w => w.MinFpsOut):F1} min; out {e.Ours.Average(w => w.KbpsOutPerSession):F0} / {e.Aiortc.Average(w => w.KbpsOutPerSession):F0} kbit/s per session",
                     "≤ 0.6", Verdict(r <= 0.6));
             }
         }
@@ -224,8 +248,9 @@ public sealed class ReportBenchmark : IBenchmark
           fewer than 1% of the frames sent do not come back, over a {window.TotalSeconds:F0} s window after a 3 s warm-up (a failed level is
           measured twice). Server CPU is utime + stime of the server process from /proc over the window, divided by the
           frames it returned; the load client's CPU is its own process's. Floor = cores × 1000 ms / (30 × codec ms per frame).
-          After the ramp, each server is measured again at equal loads (1 session, and aiortc's capacity), with fresh
-          sessions once the server is idle again, for CPU per frame side by side.
+          Then both servers are measured at equal loads (1 session, and aiortc's capacity) in ABBA order (ours, aiortc,
+          aiortc, ours), each window with fresh sessions on an idle server, so that drift in the machine's speed during
+          the run cancels; both server processes run throughout (an idle one uses no CPU).
         - 4 (aiortc): Debian python3-aiortc serving the same signaling (`benchmarks/aiortc/aiortc_server.py`), returning
           each decoded frame unchanged (identity) with its bitrate pinned to {kbps} kbit/s like ours, driven by the same client and clip.
         - 5 (realtime): `bridge/echo` over fal's realtime WebSocket protocol against a bare ASP.NET WebSocket echo in the
@@ -233,6 +258,9 @@ public sealed class ReportBenchmark : IBenchmark
         - Everything runs inside a private network namespace (`scripts/netns-run.sh`): servers on 10.255.0.1, the client
           on 10.255.0.2, signaling on 127.0.0.1. Nothing leaves the machine.
         """;
+
+    /// <summary>Both servers at the same session count, measured ours, aiortc, aiortc, ours.</summary>
+    private sealed record EqualLoad(int Sessions, List<LoadWindow> Ours, List<LoadWindow> Aiortc);
 
     private static double Median(IEnumerable<double> values)
     {

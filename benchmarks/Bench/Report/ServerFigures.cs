@@ -11,38 +11,35 @@ public sealed record ServerFigures(
     Samples Latency,
     int LatencyUnmatched,
     IReadOnlyDictionary<string, double> LiveStageMeans,
-    CapacityResult Capacity,
-    IReadOnlyDictionary<int, LoadWindow> FixedLoads)
+    CapacityResult Capacity)
 {
-    /// <summary>
-    /// Latency (one session through the relay, 12 s), then the capacity ramp, then (warm) a window at each of
-    /// <paramref name="fixedLoads"/> sessions for CPU per frame at equal load.
-    /// </summary>
+    /// <summary>Latency (one session through the relay, 12 s), then the capacity ramp.</summary>
     public static async Task<ServerFigures> MeasureAsync(string name, ServerProcess server, EncodedClip clip, IPAddress clientAddress,
-        int rampStart, int rampStep, IEnumerable<int> fixedLoads, TimeSpan window, TextWriter log)
+        int rampStart, int rampStep, TimeSpan window, TextWriter log)
     {
-        var url = new Uri($"ws://127.0.0.1:{server.Port}/webrtc");
+        var url = Url(server);
         var (latency, unmatched, stages) = await MeasureLatencyAsync(clip, clientAddress, url, log);
         await using var fleet = new LoadFleet(clip, clientAddress, url, server);
         log.WriteLine($"    {name}: capacity ramp from {rampStart} by {rampStep}");
         var capacity = await CapacityProbe.RampAsync(fleet, rampStart, rampStep, 64, TimeSpan.FromSeconds(3), window, log);
-        var fixedWindows = new Dictionary<int, LoadWindow>();
-        foreach (int n in fixedLoads.Distinct().Where(n => n > 0).OrderByDescending(n => n))
-        {
-            // Fresh sessions on an idle server: the ramp ends overloaded, and a server may be left with backlogs or
-            // broken sessions (aiortc's queues are unbounded).
-            await fleet.ResizeAsync(0);
-            await WaitForIdleAsync(server, log);
-            await fleet.ResizeAsync(n);
-            var w = await fleet.MeasureAsync(TimeSpan.FromSeconds(4), window);
-            fixedWindows[n] = w;
-            log.WriteLine($"    fixed load: {CapacityProbe.Describe(w)}");
-        }
-        return new ServerFigures(name, latency, unmatched, stages, capacity, fixedWindows);
+        return new ServerFigures(name, latency, unmatched, stages, capacity);
     }
 
+    /// <summary><paramref name="sessions"/> fresh sessions on the server once it is idle, one window, then closed.</summary>
+    public static async Task<LoadWindow> MeasureFreshAsync(ServerProcess server, EncodedClip clip, IPAddress clientAddress, int sessions, TimeSpan window, TextWriter log)
+    {
+        await WaitForIdleAsync(server, log);
+        await using var fleet = new LoadFleet(clip, clientAddress, Url(server), server);
+        await fleet.ResizeAsync(sessions);
+        var w = await fleet.MeasureAsync(TimeSpan.FromSeconds(4), window);
+        log.WriteLine($"    equal load: {CapacityProbe.Describe(w)}");
+        return w;
+    }
+
+    private static Uri Url(ServerProcess server) => new($"ws://127.0.0.1:{server.Port}/webrtc");
+
     // Until the server uses under a fifth of a core over a second (at most 20 s).
-    private static async Task WaitForIdleAsync(ServerProcess server, TextWriter log)
+    public static async Task WaitForIdleAsync(ServerProcess server, TextWriter log)
     {
         var deadline = DateTime.UtcNow.AddSeconds(20);
         while (DateTime.UtcNow < deadline)
