@@ -6,7 +6,7 @@ namespace WebRtcBridge.Bench.Codec;
 
 /// <summary>
 /// VP8 encode and decode time per frame (one thread) on synthetic moving content, at 640x480 and 1280x720.
-/// Args: [--cpu-used N] [--frames N] [--threads N] [--noise-sensitivity N] [--kbps-vga N] [--kbps-hd N].
+/// Args: [--cpu-used N] [--frames N] [--threads N] [--noise-sensitivity N] [--paced-fps N] [--kbps-vga N] [--kbps-hd N].
 /// </summary>
 public sealed class CodecBenchmark : IBenchmark
 {
@@ -19,6 +19,7 @@ public sealed class CodecBenchmark : IBenchmark
         int frames = Arg(args, "--frames", 300);
         int threads = Arg(args, "--threads", 1);
         int noise = Arg(args, "--noise-sensitivity", new Vp8EncoderSettings().NoiseSensitivity);
+        s_paceFps = Arg(args, "--paced-fps", 0);
         output.WriteLine($"codec: libvpx VP8 realtime, cpu-used {cpuUsed}, threads {threads}, {frames} frames, " +
                          $"noise sensitivity {noise}, {Environment.ProcessorCount} cores, synthetic moving gradient + texture, 30 fps timestamps");
         Run(output, 640, 480, Arg(args, "--kbps-vga", 1000), cpuUsed, threads, noise, frames);
@@ -33,6 +34,8 @@ public sealed class CodecBenchmark : IBenchmark
         => Measure(width, height, kbps, cpuUsed, threads, noise, count, output);
 
     /// <summary>Encodes <paramref name="count"/> TestPattern frames, decodes them, and measures (printing a line when asked).</summary>
+    private static int s_paceFps; // 0: back to back (the codec-only floor); N: sleep so frames come at N fps, as in a live session
+
     public static CodecRun Measure(int width, int height, int kbps, int cpuUsed, int threads, int noise, int count, TextWriter? output = null)
     {
         var settings = new Vp8EncoderSettings { TargetBitrateKbps = kbps, CpuUsed = cpuUsed, Threads = threads, NoiseSensitivity = noise };
@@ -55,6 +58,7 @@ public sealed class CodecBenchmark : IBenchmark
             long t0 = Stopwatch.GetTimestamp();
             var r = encoder.Encode(source, false, writer);
             encMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            if (s_paceFps > 0) Thread.Sleep(Math.Max(0, 1000 / s_paceFps - (int)encMs[^1]));
             if (!r.Encoded) continue;
             totalBytes += r.Length;
             encoded.Add((i, writer.WrittenSpan.ToArray()));
@@ -64,6 +68,7 @@ public sealed class CodecBenchmark : IBenchmark
             long t0 = Stopwatch.GetTimestamp();
             var status = decoder.Decode(encoded[i].Data, out var frame);
             decMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
+            if (s_paceFps > 0) Thread.Sleep(Math.Max(0, 1000 / s_paceFps - (int)decMs[^1]));
             if (status != Vp8DecodeStatus.Ok) throw new InvalidOperationException($"decode failed: {status}");
             if (i % 10 == 0)
             {
