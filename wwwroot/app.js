@@ -123,7 +123,11 @@ async function connect(stream, attempt = 0) {
   }
 }
 
+let watchGeneration = 0;
+
 function watchReturned(stream) {
+  // One frame-callback chain per connection: a reconnect ends the previous chain, or frames would be counted twice.
+  const generation = ++watchGeneration;
   const video = $("remote");
   video.srcObject = stream;
   video.play().catch(() => {});
@@ -132,6 +136,7 @@ function watchReturned(stream) {
   canvas.height = 16;
   const ctx = canvas.getContext("2d", { willReadFrequently: true });
   const onFrame = (_, metadata) => {
+    if (generation !== watchGeneration) return;
     framesBack++;
     const now = performance.now();
     // The strip is stamped on a 640x480 canvas; the returned video may come back scaled (sender adaptation).
