@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
+using WebRtcBridge.Bench.Common;
 using WebRtcBridge.WebRtc.Media;
 
 namespace WebRtcBridge.Bench.Codec;
@@ -15,15 +16,15 @@ public sealed class CodecBenchmark : IBenchmark
 
     public Task RunAsync(string[] args, TextWriter output)
     {
-        int cpuUsed = Arg(args, "--cpu-used", -6);
-        int frames = Arg(args, "--frames", 300);
-        int threads = Arg(args, "--threads", 1);
-        int noise = Arg(args, "--noise-sensitivity", new Vp8EncoderSettings().NoiseSensitivity);
-        s_paceFps = Arg(args, "--paced-fps", 0);
+        int cpuUsed = BenchArgs.Int(args, "--cpu-used", -6);
+        int frames = BenchArgs.Int(args, "--frames", 300);
+        int threads = BenchArgs.Int(args, "--threads", 1);
+        int noise = BenchArgs.Int(args, "--noise-sensitivity", new Vp8EncoderSettings().NoiseSensitivity);
+        s_paceFps = BenchArgs.Int(args, "--paced-fps", 0);
         output.WriteLine($"codec: libvpx VP8 realtime, cpu-used {cpuUsed}, threads {threads}, {frames} frames, " +
                          $"noise sensitivity {noise}, {Environment.ProcessorCount} cores, synthetic moving gradient + texture, 30 fps timestamps");
-        Run(output, 640, 480, Arg(args, "--kbps-vga", 1000), cpuUsed, threads, noise, frames);
-        Run(output, 1280, 720, Arg(args, "--kbps-hd", 2500), cpuUsed, threads, noise, frames);
+        Run(output, 640, 480, BenchArgs.Int(args, "--kbps-vga", 1000), cpuUsed, threads, noise, frames);
+        Run(output, 1280, 720, BenchArgs.Int(args, "--kbps-hd", 2500), cpuUsed, threads, noise, frames);
         return Task.CompletedTask;
     }
 
@@ -101,11 +102,5 @@ public sealed class CodecBenchmark : IBenchmark
         double sse = 0;
         for (int i = 0; i < a.Length; i++) { int d = a[i] - b[i]; sse += d * d; }
         return sse == 0 ? 99 : 10 * Math.Log10(255.0 * 255.0 * a.Length / sse);
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int v) ? v : fallback;
     }
 }

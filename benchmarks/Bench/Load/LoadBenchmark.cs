@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Net;
+using WebRtcBridge.Bench.Common;
 
 namespace WebRtcBridge.Bench.Load;
 
@@ -15,7 +16,7 @@ public sealed class LoadBenchmark : IBenchmark
 
     public async Task RunAsync(string[] args, TextWriter output)
     {
-        string Arg(string name, string fallback) { int i = Array.IndexOf(args, name); return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback; }
+        string Arg(string name, string fallback) => BenchArgs.Text(args, name, fallback);
         var url = new Uri(Arg("--url", "ws://127.0.0.1:5000/webrtc"));
         int sessions = int.Parse(Arg("--sessions", "1"), CultureInfo.InvariantCulture);
         double seconds = double.Parse(Arg("--seconds", "30"), CultureInfo.InvariantCulture);

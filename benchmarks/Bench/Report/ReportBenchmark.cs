@@ -29,10 +29,10 @@ public sealed class ReportBenchmark : IBenchmark
         var started = DateTimeOffset.UtcNow;
         var clock = Stopwatch.StartNew();
         string root = RepoRoot();
-        string outPath = Arg(args, "--out", Path.Combine(root, "docs", "benchmarks.md"));
-        int cpuUsed = int.Parse(Arg(args, "--cpu-used", "-6"), CultureInfo.InvariantCulture);
-        int kbps = int.Parse(Arg(args, "--bitrate-kbps", "1000"), CultureInfo.InvariantCulture);
-        var window = TimeSpan.FromSeconds(double.Parse(Arg(args, "--window", "6"), CultureInfo.InvariantCulture));
+        string outPath = BenchArgs.Text(args, "--out", Path.Combine(root, "docs", "benchmarks.md"));
+        int cpuUsed = int.Parse(BenchArgs.Text(args, "--cpu-used", "-6"), CultureInfo.InvariantCulture);
+        int kbps = int.Parse(BenchArgs.Text(args, "--bitrate-kbps", "1000"), CultureInfo.InvariantCulture);
+        var window = TimeSpan.FromSeconds(double.Parse(BenchArgs.Text(args, "--window", "6"), CultureInfo.InvariantCulture));
         bool withAiortc = !args.Contains("--no-aiortc");
         var serverAddress = IPAddress.Parse(Environment.GetEnvironmentVariable("NETNS_ADDR_A") ?? "127.0.0.1");
         var clientAddress = IPAddress.Parse(Environment.GetEnvironmentVariable("NETNS_ADDR_B") ?? "127.0.0.1");
@@ -271,12 +271,6 @@ public sealed class ReportBenchmark : IBenchmark
     private static string Verdict(bool met) => met ? "met" : "**not met**";
 
     private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString(v >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);
-
-    private static string Arg(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 
     private static string RepoRoot()
     {

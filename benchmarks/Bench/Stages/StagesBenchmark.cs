@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using WebRtcBridge.Bench.Common;
 using WebRtcBridge.WebRtc.Srtp;
 
 namespace WebRtcBridge.Bench.Stages;
@@ -16,9 +17,9 @@ public sealed class StagesBenchmark : IBenchmark
 
     public Task RunAsync(string[] args, TextWriter output)
     {
-        int frames = Arg(args, "--frames", 300);
-        int cpuUsed = Arg(args, "--cpu-used", -6);
-        var profileText = StringArg(args, "--profile", "gcm");
+        int frames = BenchArgs.Int(args, "--frames", 300);
+        int cpuUsed = BenchArgs.Int(args, "--cpu-used", -6);
+        var profileText = BenchArgs.Text(args, "--profile", "gcm");
         SrtpProtectionProfile profile;
         switch (profileText)
         {
@@ -55,16 +56,4 @@ public sealed class StagesBenchmark : IBenchmark
     private static string Ms(double v) => v.ToString(v < 0.1 ? "F3" : "F2", CultureInfo.InvariantCulture);
 
     private static string Bytes(double v) => v < 0.5 ? "0 B" : v < 10 * 1024 ? $"{v:F0} B" : $"{v / 1024:F1} KiB";
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int v) ? v : fallback;
-    }
-
-    private static string StringArg(string[] args, string name, string fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length ? args[i + 1] : fallback;
-    }
 }

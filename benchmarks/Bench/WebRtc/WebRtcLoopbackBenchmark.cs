@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
+using WebRtcBridge.Bench.Common;
 using WebRtcBridge.WebRtc;
 using WebRtcBridge.WebRtc.Media;
 
@@ -20,8 +21,8 @@ public sealed class WebRtcLoopbackBenchmark : IBenchmark
 
     public async Task RunAsync(string[] args, TextWriter output)
     {
-        int frames = Arg(args, "--frames", 300);
-        int fps = Arg(args, "--fps", 30);
+        int frames = BenchArgs.Int(args, "--frames", 300);
+        int fps = BenchArgs.Int(args, "--fps", 30);
         ThreadPool.GetMinThreads(out int w, out int io);
         ThreadPool.SetMinThreads(Math.Max(w, 8), io);
         output.WriteLine($"webrtc: loopback PeerConnection pair on 127.0.0.1, VP8 cpu-used -6, 1 encoder thread, {frames} frames at {fps} fps, " +
@@ -113,11 +114,5 @@ public sealed class WebRtcLoopbackBenchmark : IBenchmark
         values.Sort();
         double P(double q) => values[Math.Min(values.Count - 1, (int)(q * values.Count))];
         output.WriteLine($"{label}: median {P(0.5):F2} ms, p99 {P(0.99):F2} ms, max {values[^1]:F2} ms (n={values.Count})");
-    }
-
-    private static int Arg(string[] args, string name, int fallback)
-    {
-        int i = Array.IndexOf(args, name);
-        return i >= 0 && i + 1 < args.Length && int.TryParse(args[i + 1], out int v) ? v : fallback;
     }
 }
