@@ -20,24 +20,24 @@ public sealed class CodecBenchmark : IBenchmark
         int frames = BenchArgs.Int(args, "--frames", 300);
         int threads = BenchArgs.Int(args, "--threads", 1);
         int noise = BenchArgs.Int(args, "--noise-sensitivity", new Vp8EncoderSettings().NoiseSensitivity);
-        s_paceFps = BenchArgs.Int(args, "--paced-fps", 0);
+        int pacedFps = BenchArgs.Int(args, "--paced-fps", 0);
         output.WriteLine($"codec: libvpx VP8 realtime, cpu-used {cpuUsed}, threads {threads}, {frames} frames, " +
                          $"noise sensitivity {noise}, {Environment.ProcessorCount} cores, synthetic moving gradient + texture, 30 fps timestamps");
-        Run(output, 640, 480, BenchArgs.Int(args, "--kbps-vga", 1000), cpuUsed, threads, noise, frames);
-        Run(output, 1280, 720, BenchArgs.Int(args, "--kbps-hd", 2500), cpuUsed, threads, noise, frames);
+        Measure(640, 480, BenchArgs.Int(args, "--kbps-vga", 1000), cpuUsed, threads, noise, frames, pacedFps, output);
+        Measure(1280, 720, BenchArgs.Int(args, "--kbps-hd", 2500), cpuUsed, threads, noise, frames, pacedFps, output);
         return Task.CompletedTask;
     }
 
     /// <summary>One encode + decode pass: per-frame times, the bitrate reached and the mean luma PSNR against the source.</summary>
     public sealed record CodecRun(double EncodeMeanMs, double EncodeP50Ms, double DecodeMeanMs, double Kbps, double PsnrY);
 
-    private static void Run(TextWriter output, int width, int height, int kbps, int cpuUsed, int threads, int noise, int count)
-        => Measure(width, height, kbps, cpuUsed, threads, noise, count, output);
-
-    /// <summary>Encodes <paramref name="count"/> TestPattern frames, decodes them, and measures (printing a line when asked).</summary>
-    private static int s_paceFps; // 0: back to back (the codec-only floor); N: sleep so frames come at N fps, as in a live session
-
-    public static CodecRun Measure(int width, int height, int kbps, int cpuUsed, int threads, int noise, int count, TextWriter? output = null)
+    /// <summary>
+    /// Encodes <paramref name="count"/> TestPattern frames, decodes them, and measures (printing a line when asked).
+    /// <paramref name="pacedFps"/> 0 runs back to back (the codec-only floor); N sleeps so frames come at N fps, as in
+    /// a live session.
+    /// </summary>
+    public static CodecRun Measure(int width, int height, int kbps, int cpuUsed, int threads, int noise, int count, int pacedFps = 0,
+        TextWriter? output = null)
     {
         var settings = new Vp8EncoderSettings { TargetBitrateKbps = kbps, CpuUsed = cpuUsed, Threads = threads, NoiseSensitivity = noise };
         using var encoder = new Vp8Encoder(settings);
@@ -59,7 +59,7 @@ public sealed class CodecBenchmark : IBenchmark
             long t0 = Stopwatch.GetTimestamp();
             var r = encoder.Encode(source, false, writer);
             encMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            if (s_paceFps > 0) Thread.Sleep(Math.Max(0, 1000 / s_paceFps - (int)encMs[^1]));
+            Pace(pacedFps, encMs[^1]);
             if (!r.Encoded) continue;
             totalBytes += r.Length;
             encoded.Add((i, writer.WrittenSpan.ToArray()));
@@ -69,7 +69,7 @@ public sealed class CodecBenchmark : IBenchmark
             long t0 = Stopwatch.GetTimestamp();
             var status = decoder.Decode(encoded[i].Data, out var frame);
             decMs.Add(Stopwatch.GetElapsedTime(t0).TotalMilliseconds);
-            if (s_paceFps > 0) Thread.Sleep(Math.Max(0, 1000 / s_paceFps - (int)decMs[^1]));
+            Pace(pacedFps, decMs[^1]);
             if (status != Vp8DecodeStatus.Ok) throw new InvalidOperationException($"decode failed: {status}");
             if (i % 10 == 0)
             {
@@ -86,6 +86,12 @@ public sealed class CodecBenchmark : IBenchmark
                          $"actual {totalBytes * 8 / seconds / 1000:F0} kbps, keyframes {encoder.KeyFramesEncoded}, dropped {encoder.FramesDropped}" +
                          (psnrCount > 0 ? $", Y PSNR ~{psnrSum / psnrCount:F1} dB" : ""));
         return new CodecRun(encMs.Average(), Pct(encMs, 50), decMs.Average(), totalBytes * 8 / seconds / 1000, psnrCount > 0 ? psnrSum / psnrCount : double.NaN);
+    }
+
+    // The rest of one frame interval at pacedFps after a step that took busyMs (nothing when unpaced).
+    private static void Pace(int pacedFps, double busyMs)
+    {
+        if (pacedFps > 0) Thread.Sleep(Math.Max(0, 1000 / pacedFps - (int)busyMs));
     }
 
     private static double Pct(List<double> values, double p)

@@ -126,8 +126,8 @@ public sealed class ReportBenchmark : IBenchmark
             }
         }
         codecRuns.Add(CodecSample());
-        double codecMs = Median(codecRuns.Select(c => c.MeanMs)); // encode + decode per frame, mean: the floor's unit cost
-        double codecP50 = Median(codecRuns.Select(c => c.P50Ms));
+        double codecMs = new Samples(codecRuns.Select(c => c.MeanMs)).Percentile(50); // encode + decode per frame, mean: the floor's unit cost
+        double codecP50 = new Samples(codecRuns.Select(c => c.P50Ms)).Percentile(50);
         double floorSessions = FloorSessions(codecMs);
         string codecSpread = string.Join(", ", codecRuns.Select(c => F(c.MeanMs)));
 
@@ -261,12 +261,6 @@ public sealed class ReportBenchmark : IBenchmark
 
     /// <summary>Both servers at the same session count, measured ours, aiortc, aiortc, ours.</summary>
     private sealed record EqualLoad(int Sessions, List<LoadWindow> Ours, List<LoadWindow> Aiortc);
-
-    private static double Median(IEnumerable<double> values)
-    {
-        var sorted = values.Order().ToArray();
-        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
-    }
 
     private static string Verdict(bool met) => met ? "met" : "**not met**";
 
