@@ -33,8 +33,8 @@ public sealed class LatencyRelay : IDisposable
         _server = server;
         _front = Bind(bindAddress);
         _back = Bind(bindAddress);
-        _upstream = new Thread(Upstream) { IsBackground = true, Name = "relay up" };
-        _downstream = new Thread(Downstream) { IsBackground = true, Name = "relay down" };
+        _upstream = new Thread(() => Pump(upstream: true)) { IsBackground = true, Name = "relay up" };
+        _downstream = new Thread(() => Pump(upstream: false)) { IsBackground = true, Name = "relay down" };
         _upstream.Start();
         _downstream.Start();
     }
@@ -74,39 +74,25 @@ public sealed class LatencyRelay : IDisposable
         return (output.ToString(), server ?? throw new InvalidOperationException("the answer has no IPv4 UDP candidate"));
     }
 
-    private void Upstream()
+    // One direction. Upstream (client → server) remembers the client and stamps the last packet of each input frame
+    // (marker bit); downstream (server → client) stamps the first packet of each output frame.
+    private void Pump(bool upstream)
     {
+        var (receiveOn, sendOn, stamps) = upstream ? (_front, _back, _inputLastPacket) : (_back, _front, _outputFirstPacket);
         var buffer = new byte[2048];
         EndPoint from = new IPEndPoint(IPAddress.Any, 0);
         while (!_stop)
         {
             int n;
-            try { n = _front.ReceiveFrom(buffer, ref from); }
+            try { n = receiveOn.ReceiveFrom(buffer, ref from); }
             catch (SocketException) { continue; }
             catch (ObjectDisposedException) { return; }
             long now = Stopwatch.GetTimestamp();
-            _client = from;
-            if (IsRtp(buffer, n, out uint ts, out bool marker) && marker) Record(_inputLastPacket, ts, now);
-            try { _back.SendTo(buffer.AsSpan(0, n), SocketFlags.None, _server); }
-            catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
-        }
-    }
-
-    private void Downstream()
-    {
-        var buffer = new byte[2048];
-        EndPoint from = new IPEndPoint(IPAddress.Any, 0);
-        while (!_stop)
-        {
-            int n;
-            try { n = _back.ReceiveFrom(buffer, ref from); }
-            catch (SocketException) { continue; }
-            catch (ObjectDisposedException) { return; }
-            long now = Stopwatch.GetTimestamp();
-            if (IsRtp(buffer, n, out uint ts, out _)) Record(_outputFirstPacket, ts, now);
-            var client = _client;
-            if (client is null) continue;
-            try { _front.SendTo(buffer.AsSpan(0, n), SocketFlags.None, client); }
+            if (upstream) _client = from;
+            if (IsRtp(buffer, n, out uint ts, out bool marker) && (marker || !upstream)) Record(stamps, ts, now);
+            var destination = upstream ? _server : _client;
+            if (destination is null) continue;
+            try { sendOn.SendTo(buffer.AsSpan(0, n), SocketFlags.None, destination); }
             catch (Exception e) when (e is SocketException or ObjectDisposedException) { }
         }
     }
