@@ -168,6 +168,18 @@ public static class StageTimings
         long IdentityTicks, long IdentityBytes, long InvertTicks, long InvertBytes,
         long EncodeTicks, long EncodeBytes, long SendTicks, long SendBytes, int PacketsSent, int EncodedLength);
 
+    // An RTP packet as MediaSession.SendEncodedLocked writes it: header with the mid and abs-send-time one-byte
+    // extensions, then the payload. Returns its length.
+    private static int WriteRtp(Span<byte> packet, ushort sequenceNumber, uint timestamp, uint ssrc, bool marker,
+        ReadOnlySpan<byte> absSendTime, ReadOnlySpan<byte> payload)
+    {
+        var w = new RtpPacketWriter(packet, PayloadType, sequenceNumber, timestamp, ssrc, marker);
+        w.AddExtension(MidExtensionId, Mid);
+        w.AddExtension(AbsSendTimeExtensionId, absSendTime);
+        w.WritePayload(payload);
+        return w.Complete();
+    }
+
     /// <summary>The client's side, done once: render, encode (frames the rate control drops are skipped), packetize, protect.</summary>
     private static List<InputFrame> PrepareInput(int width, int height, int count, Vp8EncoderSettings settings, SrtpContext clientOutbound,
         out long keyFrames)
@@ -196,11 +208,7 @@ public static class StageTimings
             var payloads = packetizer.Packetize(encoded.WrittenSpan);
             while (payloads.TryWriteNext(payload, out int written, out bool last))
             {
-                var w = new RtpPacketWriter(packet, PayloadType, seq++, timestamp, ssrc, last);
-                w.AddExtension(MidExtensionId, Mid);
-                w.AddExtension(AbsSendTimeExtensionId, absSendTime);
-                w.WritePayload(payload.AsSpan(0, written));
-                int length = w.Complete();
+                int length = WriteRtp(packet, seq++, timestamp, ssrc, last, absSendTime, payload.AsSpan(0, written));
                 if (!clientOutbound.TryProtectRtp(packet, length, out int protectedLength))
                     throw new InvalidOperationException("client SRTP protect failed");
                 packets.Add(packet.AsSpan(0, protectedLength).ToArray());
@@ -394,11 +402,7 @@ public static class StageTimings
             var payloads = _packetizer.Packetize(frame);
             while (payloads.TryWriteNext(_payloadBuffer, out int written, out bool last))
             {
-                var w = new RtpPacketWriter(_packetBuffer, PayloadType, _seq++, timestamp, LocalSsrc, last);
-                w.AddExtension(MidExtensionId, Mid);
-                w.AddExtension(AbsSendTimeExtensionId, absSendTime);
-                w.WritePayload(_payloadBuffer.AsSpan(0, written));
-                int length = w.Complete();
+                int length = WriteRtp(_packetBuffer, _seq++, timestamp, LocalSsrc, last, absSendTime, _payloadBuffer.AsSpan(0, written));
                 lock (_outGate)
                 {
                     _history.Store(_packetBuffer.AsSpan(0, length), now);
