@@ -34,8 +34,6 @@ public sealed class LoadFleet : IAsyncDisposable
         _server = server;
     }
 
-    public int Count => _sessions.Count;
-
     /// <summary>Connects sessions (a few at a time) until there are <paramref name="target"/>, or closes the newest.</summary>
     public async Task ResizeAsync(int target)
     {

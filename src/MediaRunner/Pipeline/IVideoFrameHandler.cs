@@ -12,8 +12,8 @@ public interface IVideoFrameSink
 /// <summary>
 /// One realtime input step per decoded video frame: zero or more output frames per input. The pipeline owns and
 /// disposes the input after the call, unless the handler emitted the input itself (allowed once, without a copy: the
-/// sink then owns it and the handler must not touch it again); outputs go to the sink. Parameters may change between calls (the bridge's
-/// <c>params</c> message).
+/// sink then owns it and the handler must not touch it again); outputs go to the sink. Parameters may change between
+/// calls (the bridge's <c>params</c> message).
 /// </summary>
 public interface IVideoFrameHandler
 {
