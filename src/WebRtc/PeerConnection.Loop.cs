@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using WebRtcBridge.WebRtc.Transport;
 
 namespace WebRtcBridge.WebRtc;

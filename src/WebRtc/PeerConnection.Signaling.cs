@@ -236,6 +236,6 @@ public sealed partial class PeerConnection
 
     private void ThrowIfClosed()
     {
-        if (_closeStarted) throw new ObjectDisposedException(nameof(PeerConnection));
+        ObjectDisposedException.ThrowIf(_closeStarted, this);
     }
 }

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using WebRtcBridge.ClientKit.WebRtcStreaming;
 using WebRtcBridge.Protocol.MsgPack;
 using WebRtcBridge.Signaling.Hosting;

@@ -2,8 +2,6 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using WebRtcBridge.Interop.Tests.Infrastructure;
 using WebRtcBridge.Signaling.Hosting;
 using Xunit.Abstractions;

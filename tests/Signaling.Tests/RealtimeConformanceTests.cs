@@ -1,5 +1,4 @@
 using System.Net.WebSockets;
-using System.Text.Json;
 using WebRtcBridge.Signaling.Tests.Infrastructure;
 
 namespace WebRtcBridge.Signaling.Tests;

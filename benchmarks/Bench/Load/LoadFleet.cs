@@ -96,10 +96,10 @@ public sealed class LoadFleet : IAsyncDisposable
         long sent = sessions.Select((_, i) => sent1[i] - sent0[i]).Sum();
         long back = sessions.Select((_, i) => back1[i] - back0[i]).Sum();
         double dropped = sent == 0 ? 100 : Math.Max(0, 100.0 * (sent - back) / sent);
-        double perFrame(double cpuMs) => back == 0 ? double.NaN : cpuMs / back;
+        double PerFrame(double cpuMs) => back == 0 ? double.NaN : cpuMs / back;
         return new LoadWindow(sessions.Length, seconds, fps.DefaultIfEmpty(0).Min(), fps.DefaultIfEmpty(0).Average(), dropped,
-            perFrame(server1 - server0), (server1 - server0) / 10 / seconds,
-            perFrame(client1 - client0), (client1 - client0) / 10 / seconds, _pacer.TicksSkipped - skipped0,
+            PerFrame(server1 - server0), (server1 - server0) / 10 / seconds,
+            PerFrame(client1 - client0), (client1 - client0) / 10 / seconds, _pacer.TicksSkipped - skipped0,
             sessions.Length == 0 ? double.NaN : (bytes1 - bytes0) * 8 / 1000.0 / seconds / sessions.Length,
             drops1 - drops0, kf1 - kf0, lost1 - lost0);
     }

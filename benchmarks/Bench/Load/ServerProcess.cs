@@ -59,8 +59,14 @@ public sealed partial class ServerProcess : IAsyncDisposable
     /// <summary>Our signaling server: <c>dotnet WebRtcBridge.Signaling.dll</c> with the given configuration.</summary>
     public static ServerProcess StartBridge(string dll, IEnumerable<string> arguments)
     {
-        var start = new ProcessStartInfo("dotnet") { ArgumentList = { dll, "--urls", "http://127.0.0.1:0",
-            "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information" } };
+        var start = new ProcessStartInfo("dotnet")
+        {
+            ArgumentList =
+            {
+                dll, "--urls", "http://127.0.0.1:0",
+                "--Logging:LogLevel:Default", "Warning", "--Logging:LogLevel:Microsoft.Hosting.Lifetime", "Information",
+            },
+        };
         foreach (var a in arguments) start.ArgumentList.Add(a);
         start.Environment["DOTNET_gcServer"] = "0";
         return new ServerProcess(start, ListeningOn());

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
-using Microsoft.Extensions.DependencyInjection;
 using WebRtcBridge.Protocol.MsgPack;
 using WebRtcBridge.Signaling.Hosting;
 

@@ -78,7 +78,7 @@ public sealed record ServerFigures(
     }
 
     // The server's own per-stage times from its stats messages (ours: decodeMs, queueMs, handlerMs, encodeMs), averaged.
-    private static IReadOnlyDictionary<string, double> StageMeans(IEnumerable<JsonObject> stats)
+    private static Dictionary<string, double> StageMeans(IEnumerable<JsonObject> stats)
     {
         var sums = new Dictionary<string, (double Sum, int Count)>();
         foreach (var message in stats)

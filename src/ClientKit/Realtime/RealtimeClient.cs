@@ -35,7 +35,7 @@ public sealed class RealtimeClient : IAsyncDisposable, IDisposable
     private ClientWebSocket? _socket;
     private Outgoing? _pending;
     private string? _token;
-    private CancellationTokenSource _lifetime = new();
+    private readonly CancellationTokenSource _lifetime = new();
     private long _droppedSends;
     private long _sent;
 

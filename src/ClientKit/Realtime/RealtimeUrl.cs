@@ -34,6 +34,11 @@ public static partial class RealtimeUrl
         return parts.Length > first + 1 ? parts[first + 1] : parts[^1];
     }
 
+    /// <summary>The realtime socket URL of an app.</summary>
+    /// <param name="baseUrl">The server, e.g. <c>wss://fal.run</c>.</param>
+    /// <param name="appId">The app id, <c>owner/alias</c>.</param>
+    /// <param name="token">A temporary token, sent as <c>fal_jwt_token</c>; null for none.</param>
+    /// <param name="maxBuffering">The server's input queue length (1..60), sent as <c>max_buffering</c>; null for none.</param>
     /// <param name="path">An already resolved path (see <see cref="ResolvePath"/>): empty or <c>/name</c>.</param>
     public static Uri Build(Uri baseUrl, string appId, string path, string? token, int? maxBuffering)
     {

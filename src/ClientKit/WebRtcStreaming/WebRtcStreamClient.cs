@@ -1,7 +1,5 @@
-using System.Buffers;
 using System.Net.WebSockets;
 using System.Runtime.CompilerServices;
-using System.Text.Json;
 using WebRtcBridge.ClientKit.Realtime;
 using WebRtcBridge.Protocol.Buffers;
 using WebRtcBridge.Protocol.MsgPack;
@@ -55,7 +53,7 @@ public sealed class WebRtcStreamClient : IAsyncDisposable
     private Task? _signaling;
     private readonly CancellationTokenSource _stop = new();
     private long _framesSent;
-    private uint _rtpBase = (uint)Random.Shared.Next();
+    private readonly uint _rtpBase = (uint)Random.Shared.Next();
     private long _firstTimestamp = long.MinValue;
 
     public WebRtcStreamClient(WebRtcStreamClientOptions options)

@@ -26,7 +26,7 @@ internal static class PngDecoder
         public ReadOnlySpan<byte> Data;
     }
 
-    private const uint IHDR = 0x49484452, PLTE = 0x504C5445, IDAT = 0x49444154, IEND = 0x49454E44, tRNS = 0x74524E53;
+    private const uint IHDR = 0x49484452, PLTE = 0x504C5445, IDAT = 0x49444154, IEND = 0x49454E44, Trns = 0x74524E53;
 
     public static RgbaImage Decode(ReadOnlySpan<byte> png, long maxPixels)
     {
@@ -70,7 +70,7 @@ internal static class PngDecoder
                         palette[i * 4 + 3] = 255;
                     }
                     break;
-                case tRNS: // W3C PNG §11.3.2.1
+                case Trns: // W3C PNG §11.3.2.1
                     if (seenIdat) throw new ImageFormatException("tRNS after IDAT");
                     switch (header.ColorType)
                     {
@@ -91,7 +91,7 @@ internal static class PngDecoder
                             trnsB = BinaryPrimitives.ReadUInt16BigEndian(chunk.Data[4..]);
                             hasTransparentColor = true;
                             break;
-                        // tRNS is prohibited with an alpha channel; an ancillary chunk, so it is ignored.
+                            // tRNS is prohibited with an alpha channel; an ancillary chunk, so it is ignored.
                     }
                     break;
                 case IDAT:

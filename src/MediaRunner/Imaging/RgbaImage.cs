@@ -60,7 +60,7 @@ public sealed class RgbaImage : IDisposable
     {
         if (width < 1 || height < 1) throw new ArgumentOutOfRangeException(nameof(width), "size must be positive");
         if (stride == 0) stride = checked(width * BytesPerPixel);
-        if (stride < width * BytesPerPixel) throw new ArgumentOutOfRangeException(nameof(stride));
+        ArgumentOutOfRangeException.ThrowIfLessThan(stride, width * BytesPerPixel);
         int length = checked(stride * height);
         return new RgbaImage(width, height, stride, ArrayPool<byte>.Shared.Rent(length));
     }

@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Diagnostics;
 using System.Net.WebSockets;
-using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.MediaRunner.Pipeline;

@@ -126,7 +126,7 @@ public readonly struct MsgPackWriter(IBufferWriter<byte> output)
 
     public void WriteStringHeader(int byteLength)
     {
-        if (byteLength < 0) throw new ArgumentOutOfRangeException(nameof(byteLength));
+        ArgumentOutOfRangeException.ThrowIfNegative(byteLength);
         if (byteLength <= 31) WriteByte((byte)(MsgPackCode.MinFixStr | byteLength));
         else if (byteLength <= byte.MaxValue) WriteHeader8(MsgPackCode.Str8, (byte)byteLength);
         else if (byteLength <= ushort.MaxValue) WriteHeader16(MsgPackCode.Str16, (ushort)byteLength);
@@ -141,7 +141,7 @@ public readonly struct MsgPackWriter(IBufferWriter<byte> output)
 
     public void WriteBinaryHeader(int length)
     {
-        if (length < 0) throw new ArgumentOutOfRangeException(nameof(length));
+        ArgumentOutOfRangeException.ThrowIfNegative(length);
         if (length <= byte.MaxValue) WriteHeader8(MsgPackCode.Bin8, (byte)length);
         else if (length <= ushort.MaxValue) WriteHeader16(MsgPackCode.Bin16, (ushort)length);
         else WriteHeader32(MsgPackCode.Bin32, (uint)length);
@@ -149,7 +149,7 @@ public readonly struct MsgPackWriter(IBufferWriter<byte> output)
 
     public void WriteArrayHeader(int count)
     {
-        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count));
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (count <= 15) WriteByte((byte)(MsgPackCode.MinFixArray | count));
         else if (count <= ushort.MaxValue) WriteHeader16(MsgPackCode.Array16, (ushort)count);
         else WriteHeader32(MsgPackCode.Array32, (uint)count);
@@ -157,7 +157,7 @@ public readonly struct MsgPackWriter(IBufferWriter<byte> output)
 
     public void WriteMapHeader(int count)
     {
-        if (count < 0) throw new ArgumentOutOfRangeException(nameof(count));
+        ArgumentOutOfRangeException.ThrowIfNegative(count);
         if (count <= 15) WriteByte((byte)(MsgPackCode.MinFixMap | count));
         else if (count <= ushort.MaxValue) WriteHeader16(MsgPackCode.Map16, (ushort)count);
         else WriteHeader32(MsgPackCode.Map32, (uint)count);

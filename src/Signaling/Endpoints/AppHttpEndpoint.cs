@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.MediaRunner.Realtime;

@@ -84,7 +84,7 @@ public sealed unsafe class DtlsTransport : IDisposable
             if (options.CipherListOverride is not null)
                 Check(OpenSsl.SSL_set_cipher_list(_ssl, options.CipherListOverride) == 1, "SSL_set_cipher_list failed");
             long initialUs = (long)options.InitialRetransmitTimeout.TotalMicroseconds;
-            Check(OpenSsl.SSL_set_ex_data(_ssl, SSL_APP_DATA_INDEX, (IntPtr)Math.Max(1, initialUs)) == 1, "SSL_set_ex_data failed");
+            Check(OpenSsl.SSL_set_ex_data(_ssl, SSL_APP_DATA_INDEX, checked((IntPtr)Math.Max(1, initialUs))) == 1, "SSL_set_ex_data failed");
             OpenSsl.DTLS_set_timer_cb(_ssl, DtlsContext.RetransmitTimerPointer);
             if (options.Role == DtlsRole.Server) OpenSsl.SSL_set_accept_state(_ssl);
             else OpenSsl.SSL_set_connect_state(_ssl);
@@ -482,8 +482,8 @@ public sealed unsafe class DtlsTransport : IDisposable
         IntPtr wbio = OpenSslCrypto.BIO_new(OpenSslCrypto.BIO_s_mem());
         if (rbio == IntPtr.Zero || wbio == IntPtr.Zero)
         {
-            if (rbio != IntPtr.Zero) OpenSslCrypto.BIO_free(rbio);
-            if (wbio != IntPtr.Zero) OpenSslCrypto.BIO_free(wbio);
+            if (rbio != IntPtr.Zero) _ = OpenSslCrypto.BIO_free(rbio);
+            if (wbio != IntPtr.Zero) _ = OpenSslCrypto.BIO_free(wbio);
             throw new DtlsException(OpenSslErrors.Drain("BIO_new failed"));
         }
         // An empty read BIO must say "retry" (WANT_READ), not EOF.

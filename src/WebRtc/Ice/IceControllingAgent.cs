@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Text;
 
@@ -15,7 +14,8 @@ namespace WebRtcBridge.WebRtc.Ice;
 /// sent once (a new transaction id each time) and Failed follows 30 s without any success response.</para>
 /// <para>A 487 (role conflict) response fails the pair and is counted in <see cref="RoleConflicts"/>: we never switch
 /// to controlled (RFC 8445 §7.2.5.1), since against a lite server a 487 can only mean a bug on our side.</para>
-/// <para>No timers or sockets: <see cref="Tick"/> returns what to send, <see cref="HandleStunMessage"/> takes what
+/// <para>No timers or sockets: <see cref="Tick"/> returns what to send,
+/// <see cref="HandleStunMessage(ReadOnlySpan{byte}, IPEndPoint, long)"/> takes what
 /// arrived. A full peer's own checks (e.g. aiortc answering our offer) are answered through the
 /// <c>HandleStunMessage</c> overload that takes a response buffer (RFC 8445 §7.3). Not thread-safe.</para>
 /// </summary>
@@ -55,6 +55,10 @@ public sealed class IceControllingAgent
     private long _newSinceMs = long.MinValue;
 
     /// <summary>Creates an agent; missing credentials and tie-breaker are generated randomly.</summary>
+    /// <param name="localUfrag">Our ICE ufrag, or null for a random one.</param>
+    /// <param name="localPwd">Our ICE password, or null for a random one.</param>
+    /// <param name="tieBreaker">Our ICE-CONTROLLING tie-breaker, or null for a random one.</param>
+    /// <param name="options">Timing and pacing; null for the defaults.</param>
     /// <param name="random">Source for consent jitter only (inject a seeded one in tests).</param>
     public IceControllingAgent(string? localUfrag = null, string? localPwd = null, ulong? tieBreaker = null,
         IceControllingOptions? options = null, Random? random = null)

@@ -1,5 +1,4 @@
 using System.Net;
-using System.Security.Cryptography;
 using System.Text;
 
 namespace WebRtcBridge.WebRtc.Ice;

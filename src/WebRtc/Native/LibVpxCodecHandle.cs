@@ -14,7 +14,7 @@ internal sealed unsafe class LibVpxCodecHandle : SafeHandle
     /// <summary>Number of codec contexts allocated and not yet released (leak checks).</summary>
     public static long LiveCount => Interlocked.Read(ref _live);
 
-    private LibVpxCodecHandle() : base(IntPtr.Zero, ownsHandle: true)
+    internal LibVpxCodecHandle() : base(IntPtr.Zero, ownsHandle: true)
     {
         SetHandle((IntPtr)NativeMemory.AllocZeroed((nuint)LibVpx.CodecContextSize));
         Interlocked.Increment(ref _live);
@@ -47,7 +47,7 @@ internal sealed unsafe class LibVpxCodecHandle : SafeHandle
 
     protected override bool ReleaseHandle()
     {
-        if (_initialized) LibVpx.vpx_codec_destroy(handle);
+        if (_initialized) _ = LibVpx.vpx_codec_destroy(handle);
         NativeMemory.Free((void*)handle);
         Interlocked.Decrement(ref _live);
         return true;

@@ -12,7 +12,7 @@ public sealed class KeyframeRequestThrottle
     /// <summary>Creates a throttle; 300 ms by default.</summary>
     public KeyframeRequestThrottle(int minIntervalMs = 300)
     {
-        if (minIntervalMs < 0) throw new ArgumentOutOfRangeException(nameof(minIntervalMs));
+        ArgumentOutOfRangeException.ThrowIfNegative(minIntervalMs);
         MinIntervalMs = minIntervalMs;
     }
 

@@ -15,7 +15,7 @@ public sealed class ReceiveStatistics
     /// <summary>Creates the registry.</summary>
     public ReceiveStatistics(int clockRate = 90000, int maxStreams = 16, int minSequential = 0)
     {
-        if (maxStreams < 1) throw new ArgumentOutOfRangeException(nameof(maxStreams));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxStreams, 1);
         _clockRate = clockRate;
         _minSequential = minSequential;
         MaxStreams = maxStreams;

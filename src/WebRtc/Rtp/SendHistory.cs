@@ -25,7 +25,7 @@ public sealed class SendHistory
     public SendHistory(int capacity = 1024, int maxPacketSize = 1500, long maxAgeMs = 2000)
     {
         if (capacity is < 1 or > 32768) throw new ArgumentOutOfRangeException(nameof(capacity));
-        if (maxPacketSize < 12) throw new ArgumentOutOfRangeException(nameof(maxPacketSize));
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxPacketSize, 12);
         int c = 16;
         while (c < capacity) c <<= 1;
         Capacity = c;

@@ -30,10 +30,12 @@ public sealed class StreamReceiveStatistics
     private long _lastSrArrivalMs = -1;
 
     /// <summary>Statistics for <paramref name="ssrc"/> at <paramref name="clockRate"/> Hz (90000 for video).</summary>
+    /// <param name="ssrc">The media source counted.</param>
+    /// <param name="clockRate">RTP timestamp rate in Hz.</param>
     /// <param name="minSequential">Packets in sequence needed before a source is valid (A.1 MIN_SEQUENTIAL); 0 or 1 = valid at once (SRTP authenticated).</param>
     public StreamReceiveStatistics(uint ssrc, int clockRate = 90000, int minSequential = 0)
     {
-        if (clockRate <= 0) throw new ArgumentOutOfRangeException(nameof(clockRate));
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(clockRate);
         Ssrc = ssrc;
         _clockRate = clockRate;
         _minSequential = Math.Max(0, minSequential);

@@ -43,7 +43,7 @@ public static class SdpWriter
     {
         foreach (var l in lines)
         {
-            bool match = types is null ? "iuepb".IndexOf(l.Type) < 0 : types.IndexOf(l.Type) >= 0;
+            bool match = types is null ? !"iuepb".Contains(l.Type) : types.Contains(l.Type);
             if (match) sb.Append(l).Append(Crlf);
         }
     }

@@ -99,5 +99,5 @@ internal sealed partial class MediaSession : IDisposable
         lock (_outGate) _srtp.Dispose();
     }
 
-    private long NowMs => Environment.TickCount64;
+    private static long NowMs => Environment.TickCount64;
 }

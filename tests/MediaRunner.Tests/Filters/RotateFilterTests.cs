@@ -1,5 +1,4 @@
 using WebRtcBridge.MediaRunner.Filters;
-using WebRtcBridge.MediaRunner.Imaging;
 using WebRtcBridge.MediaRunner.Tests.Imaging;
 using static WebRtcBridge.MediaRunner.Tests.Filters.FilterTestKit;
 

@@ -1,5 +1,4 @@
 using Microsoft.AspNetCore.Builder;
-using Microsoft.Extensions.DependencyInjection;
 using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.Signaling.Hosting;
 

@@ -62,7 +62,7 @@ public class MediaMutationTests
             }
             Vp8Depacketizer.IsKeyFrame(m);
             Vp8Depacketizer.TryGetKeyFrameSize(m, out _, out _);
-            Vp8FrameHeader.TryParse(m, out _);
+            _ = Vp8FrameHeader.TryParse(m, out _);
         }
         Assert.InRange(ok, 1, 4999);
     }

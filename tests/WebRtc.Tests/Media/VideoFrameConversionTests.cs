@@ -63,26 +63,26 @@ public class VideoFrameConversionTests
         int stride = w * 4 + 8; // padded stride
         var src = new byte[stride * h];
         for (int by = 0; by < h; by += 2)
-        for (int bx = 0; bx < w; bx += 2)
-        {
-            byte r = (byte)rnd.Next(40, 216), g = (byte)rnd.Next(40, 216), b = (byte)rnd.Next(40, 216);
-            for (int y = by; y < Math.Min(by + 2, h); y++)
-            for (int x = bx; x < Math.Min(bx + 2, w); x++)
+            for (int bx = 0; bx < w; bx += 2)
             {
-                int o = y * stride + x * 4;
-                if (layout == PackedPixelLayout.Rgba) { src[o] = r; src[o + 1] = g; src[o + 2] = b; }
-                else { src[o] = b; src[o + 1] = g; src[o + 2] = r; }
-                src[o + 3] = 255;
+                byte r = (byte)rnd.Next(40, 216), g = (byte)rnd.Next(40, 216), b = (byte)rnd.Next(40, 216);
+                for (int y = by; y < Math.Min(by + 2, h); y++)
+                    for (int x = bx; x < Math.Min(bx + 2, w); x++)
+                    {
+                        int o = y * stride + x * 4;
+                        if (layout == PackedPixelLayout.Rgba) { src[o] = r; src[o + 1] = g; src[o + 2] = b; }
+                        else { src[o] = b; src[o + 1] = g; src[o + 2] = r; }
+                        src[o + 3] = 255;
+                    }
             }
-        }
         using var f = VideoFrame.FromPacked(src, w, h, stride, layout);
         Assert.Equal((w + 1) / 2, f.ChromaWidth);
         var back = new byte[stride * h];
         f.CopyToPacked(back, stride, layout);
         int maxErr = 0;
         for (int y = 0; y < h; y++)
-        for (int x = 0; x < w * 4; x++)
-            maxErr = Math.Max(maxErr, Math.Abs(src[y * stride + x] - back[y * stride + x]));
+            for (int x = 0; x < w * 4; x++)
+                maxErr = Math.Max(maxErr, Math.Abs(src[y * stride + x] - back[y * stride + x]));
         Assert.InRange(maxErr, 0, 6);
     }
 

@@ -2,8 +2,6 @@ using WebRtcBridge.WebRtc.Media;
 
 namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
 
-using PeerConnection = WebRtcBridge.WebRtc.PeerConnection;
-
 /// <summary>Two PeerConnections (server and client role) exchanging VP8 both ways over real 127.0.0.1 UDP.</summary>
 [Collection(PeerConnectionCollection.Name)]
 public class PeerConnectionLoopbackTests(Xunit.Abstractions.ITestOutputHelper output)

@@ -2,7 +2,6 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using WebRtcBridge.WebRtc.Ice;
-using WebRtcBridge.WebRtc.Transport;
 using Xunit.Abstractions;
 
 namespace WebRtcBridge.WebRtc.Tests.PeerConnection;
@@ -105,7 +104,9 @@ public class PeerConnectionMutationTests(ITestOutputHelper output)
                 random.NextBytes(buffer.AsSpan(0, length));
                 return length;
             }
-            case 1: case 2: case 3: // corrupted copy of real traffic (RTP, RTCP, STUN): flips or truncation
+            case 1:
+            case 2:
+            case 3: // corrupted copy of real traffic (RTP, RTCP, STUN): flips or truncation
             {
                 byte[] source;
                 lock (captured) source = captured[random.Next(captured.Count)];

@@ -65,7 +65,7 @@ public class SdpAnswerBuilderTests
             "m=application 0 UDP/DTLS/SCTP webrtc-datachannel",
             "c=IN IP4 0.0.0.0",
             "a=mid:2",
-            "") ;
+            "");
         Assert.Equal(expected, answer.Sdp);
 
         var n = answer.Negotiated;

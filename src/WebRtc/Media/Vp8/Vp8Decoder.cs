@@ -69,7 +69,7 @@ public sealed unsafe class Vp8Decoder : IDisposable
         }
 
         int corrupted = 0;
-        LibVpx.vpx_codec_control_ptr(ctx, LibVpx.VP8D_GET_FRAME_CORRUPTED, &corrupted);
+        _ = LibVpx.vpx_codec_control_ptr(ctx, LibVpx.VP8D_GET_FRAME_CORRUPTED, &corrupted); // on failure: 0, not corrupted
 
         IntPtr iter = IntPtr.Zero;
         VpxImage* img = LibVpx.vpx_codec_get_frame(ctx, &iter);
@@ -96,7 +96,7 @@ public sealed unsafe class Vp8Decoder : IDisposable
         fixed (byte* d = output.Buffer)
         {
             byte* du = d + w * h, dv = du + cw * output.ChromaHeight;
-            LibYuv.I420Copy(img->planeY, img->strideY, img->planeU, img->strideU, img->planeV, img->strideV,
+            _ = LibYuv.I420Copy(img->planeY, img->strideY, img->planeU, img->strideU, img->planeV, img->strideV,
                 d, w, du, cw, dv, cw, w, h);
         }
         DrainFrames(ctx);

@@ -46,7 +46,7 @@ public readonly record struct Vp8PayloadDescriptor
     /// <summary>S=1 and PID=0: the first packet of a frame (RFC 7741 §4.2).</summary>
     public bool IsFrameStart => StartOfPartition && PartitionId == 0;
 
-    /// <summary>Length of the descriptor <see cref="Write"/> produces for the libwebrtc style (X, I, M: 4 bytes).</summary>
+    /// <summary>Length of the descriptor <see cref="WritePictureIdDescriptor"/> produces for the libwebrtc style (X, I, M: 4 bytes).</summary>
     public const int PictureIdDescriptorSize = 4;
 
     /// <summary>
