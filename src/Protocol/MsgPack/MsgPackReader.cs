@@ -11,7 +11,7 @@ namespace WebRtcBridge.Protocol.MsgPack;
 /// </summary>
 public ref struct MsgPackReader
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+    internal static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     private readonly ReadOnlySpan<byte> _data;
     private int _position;
