@@ -6,9 +6,8 @@ namespace WebRtcBridge.MediaRunner.Realtime;
 
 /// <summary>
 /// Decodes input frames (binary = msgpack, text = JSON) and encodes results, with the message limits (size, depth,
-/// element budget). The one place the realtime session touches the codecs. A decoded tree takes at most
-/// <see cref="MsgPackLimits.MaxBytesPerWireByteMsgPack"/> (msgpack) or <see cref="MsgPackLimits.MaxBytesPerWireByteJson"/>
-/// (JSON) heap bytes per frame byte.
+/// element and allocation budgets). The one place the realtime session touches the codecs. A decoded tree takes at
+/// most <see cref="MsgPackLimits.MaxTreeBytes"/> (32 bytes per frame byte + 64 KiB) of heap.
 /// </summary>
 public sealed class MessageCodec(MsgPackLimits limits)
 {

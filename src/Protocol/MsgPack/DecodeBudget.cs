@@ -2,9 +2,11 @@ namespace WebRtcBridge.Protocol.MsgPack;
 
 /// <summary>
 /// What one decode has spent: values against <see cref="MsgPackLimits.MaxElements"/>, and the heap bytes of the tree it
-/// built (from <see cref="HeapSize"/>; a test checks the figure against the runtime's own allocation count).
+/// built (from <see cref="HeapSize"/>; a test checks the figure against the runtime's own allocation count) against
+/// <see cref="MsgPackLimits.MaxTreeBytes"/> of the message's wire size. Containers are charged before they are
+/// allocated; a scalar after (one scalar costs less than the factor times its own wire bytes).
 /// </summary>
-internal struct DecodeBudget(int maxElements)
+internal struct DecodeBudget(int maxElements, long maxBytes)
 {
     public long Elements;
     public long Bytes;
@@ -17,7 +19,14 @@ internal struct DecodeBudget(int maxElements)
             throw new MsgPackException($"message has more than {maxElements} values (the element budget)", offset);
     }
 
-    public void Allocated(long bytes) => Bytes += bytes;
+    public void Allocated(long bytes, long offset = -1)
+    {
+        Bytes += bytes;
+        if (Bytes > maxBytes)
+            throw new MsgPackException(
+                $"decoding would take more than {maxBytes} bytes of memory ({MsgPackLimits.MaxBytesPerWireByte} per input byte, the allocation budget); nest fewer one-element containers",
+                offset);
+    }
 }
 
 /// <summary>Sizes of the objects a decode allocates, on a 64-bit runtime (object header and method table: 16 bytes).</summary>

@@ -18,7 +18,7 @@ namespace WebRtcBridge.Protocol.MsgPack;
 /// <item><term>timestamp → ISO-8601 string</term><description>(round-trip "o" format, UTC).</description></item>
 /// <item><term>ext → {"$ext": type, "data": base64}</term></item>
 /// </list>
-/// Decoding allocates at most <see cref="MsgPackLimits.MaxBytesPerWireByteJson"/> bytes per input byte and counts values
+/// Decoding allocates at most <see cref="MsgPackLimits.MaxTreeBytes"/> for an input and counts values
 /// against <see cref="MsgPackLimits.MaxElements"/>.
 /// Bad JSON, too deep nesting, too many values and oversized messages throw <see cref="MsgPackException"/>, the same exception as
 /// the msgpack side, so a host catches one type for both encodings.
@@ -29,7 +29,7 @@ public static class JsonMapping
 
     /// <summary>
     /// Parses one JSON value within the limits' element budget. <paramref name="treeBytes"/> is what the tree holds on
-    /// the heap: at most <see cref="MsgPackLimits.MaxBytesPerWireByteJson"/> per input byte. Items are gathered on one
+    /// the heap: at most <see cref="MsgPackLimits.MaxTreeBytes"/>. Items are gathered on one
     /// pooled stack and each container gets an exact-size array, so no list grows and is thrown away.
     /// </summary>
     public static MsgValue FromJson(ReadOnlySpan<byte> utf8, MsgPackLimits? limits, out long treeBytes)
@@ -39,7 +39,7 @@ public static class JsonMapping
             throw new MsgPackException($"message of {utf8.Length} bytes exceeds the limit of {limits.MaxMessageSize} bytes");
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = limits.MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
         var stack = new JsonValueStack();
-        var budget = new DecodeBudget(limits.MaxElements);
+        var budget = new DecodeBudget(limits.MaxElements, MsgPackLimits.MaxTreeBytes(utf8.Length));
         try
         {
             if (!reader.Read()) throw new MsgPackException("empty JSON");
@@ -86,7 +86,7 @@ public static class JsonMapping
                 }
                 var count = stack.Count - mark;
                 if (count == 0) return MsgValue.EmptyArray;
-                budget.Allocated(HeapSize.Value + HeapSize.RefArray(count));
+                budget.Allocated(HeapSize.Value + HeapSize.RefArray(count), reader.TokenStartIndex);
                 return MsgValue.FromArray(stack.PopItems(mark));
             }
             case JsonTokenType.StartObject:
@@ -101,7 +101,7 @@ public static class JsonMapping
                 }
                 var count = (stack.Count - mark) / 2;
                 if (count == 0) return MsgValue.EmptyMap;
-                budget.Allocated(HeapSize.Value + HeapSize.EntryArray(count));
+                budget.Allocated(HeapSize.Value + HeapSize.EntryArray(count), reader.TokenStartIndex);
                 return MsgValue.FromEntries(stack.PopEntries(mark));
             }
             default:

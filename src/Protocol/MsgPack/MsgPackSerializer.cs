@@ -14,15 +14,14 @@ public static class MsgPackSerializer
     /// Decodes exactly one value filling <paramref name="data"/>, within the limits' element budget. With
     /// <paramref name="copyBinaries"/> every bin and ext gets its own exact-size array, so the caller may reuse
     /// <paramref name="data"/> (return a pooled buffer) as soon as this returns; otherwise they are slices of it.
-    /// <paramref name="treeBytes"/> is what the tree holds on the heap (at most
-    /// <see cref="MsgPackLimits.MaxBytesPerWireByteMsgPack"/> per input byte).
+    /// <paramref name="treeBytes"/> is what the tree holds on the heap (at most <see cref="MsgPackLimits.MaxTreeBytes"/>).
     /// </summary>
     /// <exception cref="MsgPackException">Malformed, truncated, trailing bytes, or a limit broken.</exception>
     public static MsgValue Decode(ReadOnlyMemory<byte> data, MsgPackLimits? limits, bool copyBinaries, out long treeBytes)
     {
         var reader = new MsgPackReader(data.Span, limits);
         if (reader.End) throw new MsgPackException("empty message");
-        var budget = new DecodeBudget(reader.Limits.MaxElements);
+        var budget = new DecodeBudget(reader.Limits.MaxElements, MsgPackLimits.MaxTreeBytes(data.Length));
         var value = Read(ref reader, data, 0, ref budget, copyBinaries);
         if (!reader.End) throw new MsgPackException($"{reader.Remaining} trailing bytes after the value", reader.Position);
         treeBytes = budget.Bytes;
@@ -90,8 +89,8 @@ public static class MsgPackSerializer
                 var count = reader.ReadArrayHeader();
                 if (count == 0) return MsgValue.EmptyArray;
                 budget.Take(count, at);
+                budget.Allocated(HeapSize.Value + HeapSize.RefArray(count), at);
                 var items = new MsgValue[count];
-                budget.Allocated(HeapSize.Value + HeapSize.RefArray(count));
                 for (var i = 0; i < count; i++) items[i] = Read(ref reader, source, depth + 1, ref budget, copy);
                 return MsgValue.FromArray(items);
             }
@@ -101,8 +100,8 @@ public static class MsgPackSerializer
                 var count = reader.ReadMapHeader();
                 if (count == 0) return MsgValue.EmptyMap;
                 budget.Take(2L * count, at);
+                budget.Allocated(HeapSize.Value + HeapSize.EntryArray(count), at);
                 var entries = new KeyValuePair<MsgValue, MsgValue>[count];
-                budget.Allocated(HeapSize.Value + HeapSize.EntryArray(count));
                 for (var i = 0; i < count; i++)
                 {
                     var keyAt = reader.Position;
