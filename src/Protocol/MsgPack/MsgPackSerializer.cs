@@ -57,7 +57,7 @@ public static class MsgPackSerializer
                 return MsgValue.FromBool(reader.ReadBool());
             case MsgPackType.Integer:
                 // Integers msgpack writes in one or two bytes are shared values; larger ones are one new value each.
-                if (source.Span[at] != MsgPackCode.UInt64)
+                if (reader.PeekCode() != MsgPackCode.UInt64)
                 {
                     var integer = reader.ReadInt64();
                     if (!MsgValue.IsSharedInt(integer)) budget.Allocated(HeapSize.Value);
@@ -66,7 +66,7 @@ public static class MsgPackSerializer
                 value = MsgValue.FromUInt64(reader.ReadUInt64());
                 break;
             case MsgPackType.Float:
-                var single = source.Span[at] == MsgPackCode.Float32;
+                var single = reader.PeekCode() == MsgPackCode.Float32;
                 var d = reader.ReadDouble();
                 value = single ? MsgValue.FromSingle((float)d) : MsgValue.FromDouble(d);
                 break;
