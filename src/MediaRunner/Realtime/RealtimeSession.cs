@@ -14,12 +14,17 @@ namespace WebRtcBridge.MediaRunner.Realtime;
 
 /// <summary>
 /// One realtime WebSocket session (realtime-protocol.md §3, §4, §8): a receive loop decodes frames into a bounded
-/// drop-oldest input buffer; a worker runs the endpoint's handler and sends each output. Bad input gets an
+/// drop-oldest input buffer (at most max_buffering inputs and <see cref="MaxQueuedInputBytes"/> bytes of decoded
+/// trees; each frame's pooled buffer goes back as soon as it is decoded); a worker runs the endpoint's handler and
+/// sends each output. Bad input gets an
 /// <c>x-fal-error</c> text frame and the session goes on; the session timeout ends it with TIMEOUT and close 1000.
 /// </summary>
 public sealed class RealtimeSession
 {
     private static readonly TimeSpan CloseHandshakeTimeout = TimeSpan.FromSeconds(5);
+
+    /// <summary>Default of the byte bound on queued inputs (config <c>Bridge:MaxQueuedInputBytes</c>): 32 MiB.</summary>
+    public const long DefaultMaxQueuedInputBytes = 32L * 1024 * 1024;
 
     private readonly WebSocket _socket;
     private readonly RealtimeEndpoint _endpoint;
@@ -33,7 +38,7 @@ public sealed class RealtimeSession
     private CancellationTokenSource? _session;
 
     public RealtimeSession(WebSocket socket, RealtimeEndpoint endpoint, RealtimeCallContext context,
-        MessageCodec codec, int? maxBuffering = null)
+        MessageCodec codec, int? maxBuffering = null, long maxQueuedInputBytes = DefaultMaxQueuedInputBytes)
     {
         _socket = socket;
         _endpoint = endpoint;
@@ -41,10 +46,14 @@ public sealed class RealtimeSession
         _codec = codec;
         _maxMessageBytes = codec.Limits.MaxMessageSize;
         var capacity = maxBuffering ?? endpoint.Options.Buffering;
-        _inputs = new DropOldestBuffer<Input>(capacity, static i => i.Message.Dispose());
+        _inputs = new DropOldestBuffer<Input>(capacity, maxQueuedInputBytes, static i => i.Bytes);
     }
 
-    /// <summary>Inputs dropped because newer ones arrived while the handler was busy.</summary>
+    /// <summary>Most bytes the queued inputs hold (their decoded trees, at least their wire size); the newest input
+    /// is always kept, and older ones are dropped and counted, as when more than max_buffering are waiting.</summary>
+    public long MaxQueuedInputBytes => _inputs.MaxBytes;
+
+    /// <summary>Inputs dropped because newer ones arrived while the handler was busy (by count or by bytes).</summary>
     public long DroppedInputs => _inputs.DroppedCount;
 
     public long InputsReceived { get; private set; }
@@ -101,24 +110,29 @@ public sealed class RealtimeSession
                     .ConfigureAwait(false);
                 continue;
             }
-            var pooled = message!;
+            var isText = message!.IsText;
+            var wireBytes = message.Length;
             MsgValue value;
+            long treeBytes;
             try
             {
-                value = _codec.Decode(pooled.Memory, pooled.IsText);
+                // The tree owns its bytes, so the pooled buffer goes back now, not when the handler is done.
+                value = _codec.DecodeOwned(message.Memory, isText, out treeBytes);
             }
             catch (MsgPackException e)
             {
-                pooled.Dispose();
                 RealtimeMetrics.InputRejected();
-                var kind = pooled.IsText ? "JSON" : "msgpack";
+                var kind = isText ? "JSON" : "msgpack";
                 await SendErrorAsync(RealtimeErrorCodes.BadRequest, $"invalid {kind} input: {e.Message}", null, ct)
                     .ConfigureAwait(false);
                 continue;
             }
+            finally
+            {
+                message.Dispose();
+            }
             if (value.Kind != MsgValueKind.Map)
             {
-                pooled.Dispose();
                 RealtimeMetrics.InputRejected();
                 await SendErrorAsync(RealtimeErrorCodes.BadRequest,
                     $"input must be a map, got {value.Kind.ToString().ToLowerInvariant()}", null, ct).ConfigureAwait(false);
@@ -126,7 +140,7 @@ public sealed class RealtimeSession
             }
             InputsReceived++;
             RealtimeMetrics.InputReceived();
-            _inputs.Write(new Input(pooled, value, Stopwatch.GetTimestamp()));
+            _inputs.Write(new Input(value, isText, Math.Max(treeBytes, wireBytes), Stopwatch.GetTimestamp()));
         }
     }
 
@@ -145,14 +159,7 @@ public sealed class RealtimeSession
                 values.Add(input.Value);
             }
             if (batch.Count == 0) continue;
-            try
-            {
-                await ProcessAsync(batch, values, ct).ConfigureAwait(false);
-            }
-            finally
-            {
-                foreach (var input in batch) input.Message.Dispose();
-            }
+            await ProcessAsync(batch, values, ct).ConfigureAwait(false);
         }
     }
 
@@ -187,7 +194,7 @@ public sealed class RealtimeSession
             await foreach (var output in _endpoint.Invoke(values, _context, ct).ConfigureAwait(false))
             {
                 var result = RequestIds.Echo(last.Value, output);
-                await SendResultAsync(result, last.Message.IsText, ct).ConfigureAwait(false);
+                await SendResultAsync(result, last.IsText, ct).ConfigureAwait(false);
                 OutputsSent++;
                 RealtimeMetrics.OutputSent(Stopwatch.GetElapsedTime(last.ReceivedAt).TotalMilliseconds);
                 if (_endpoint.Options.EmitTimings)
@@ -274,5 +281,6 @@ public sealed class RealtimeSession
         }
     }
 
-    private readonly record struct Input(PooledMessage Message, MsgValue Value, long ReceivedAt);
+    /// <summary>A decoded input; <c>Bytes</c> is what it holds on the heap (counted against the queue's byte bound).</summary>
+    private readonly record struct Input(MsgValue Value, bool IsText, long Bytes, long ReceivedAt);
 }

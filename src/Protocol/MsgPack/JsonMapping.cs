@@ -18,22 +18,34 @@ namespace WebRtcBridge.Protocol.MsgPack;
 /// <item><term>timestamp → ISO-8601 string</term><description>(round-trip "o" format, UTC).</description></item>
 /// <item><term>ext → {"$ext": type, "data": base64}</term></item>
 /// </list>
-/// Bad JSON, too deep nesting and oversized messages throw <see cref="MsgPackException"/>, the same exception as
+/// Decoding allocates at most <see cref="MsgPackLimits.MaxTreeBytes"/> for an input and counts values
+/// against <see cref="MsgPackLimits.MaxElements"/>.
+/// Bad JSON, too deep nesting, too many values and oversized messages throw <see cref="MsgPackException"/>, the same exception as
 /// the msgpack side, so a host catches one type for both encodings.
 /// </summary>
 public static class JsonMapping
 {
-    public static MsgValue FromJson(ReadOnlySpan<byte> utf8, MsgPackLimits? limits = null)
+    public static MsgValue FromJson(ReadOnlySpan<byte> utf8, MsgPackLimits? limits = null) => FromJson(utf8, limits, out _);
+
+    /// <summary>
+    /// Parses one JSON value within the limits' element budget. <paramref name="treeBytes"/> is what the tree holds on
+    /// the heap: at most <see cref="MsgPackLimits.MaxTreeBytes"/>. Items are gathered on one
+    /// pooled stack and each container gets an exact-size array, so no list grows and is thrown away.
+    /// </summary>
+    public static MsgValue FromJson(ReadOnlySpan<byte> utf8, MsgPackLimits? limits, out long treeBytes)
     {
         limits ??= MsgPackLimits.Default;
         if (utf8.Length > limits.MaxMessageSize)
             throw new MsgPackException($"message of {utf8.Length} bytes exceeds the limit of {limits.MaxMessageSize} bytes");
         var reader = new Utf8JsonReader(utf8, new JsonReaderOptions { MaxDepth = limits.MaxDepth, CommentHandling = JsonCommentHandling.Disallow });
+        var stack = new JsonValueStack();
+        var budget = new DecodeBudget(limits.MaxElements, MsgPackLimits.MaxTreeBytes(utf8.Length));
         try
         {
             if (!reader.Read()) throw new MsgPackException("empty JSON");
-            var value = Read(ref reader);
+            var value = Read(ref reader, ref stack, ref budget);
             if (reader.Read()) throw new MsgPackException("trailing data after the JSON value", reader.TokenStartIndex);
+            treeBytes = budget.Bytes;
             return value;
         }
         catch (JsonException e)
@@ -44,46 +56,97 @@ public static class JsonMapping
         {
             throw new MsgPackException("invalid JSON: " + e.Message, e);
         }
+        finally
+        {
+            stack.Dispose();
+        }
     }
 
     public static MsgValue FromJson(string json, MsgPackLimits? limits = null) => FromJson(Encoding.UTF8.GetBytes(json), limits);
 
-    private static MsgValue Read(ref Utf8JsonReader reader)
+    private static MsgValue Read(ref Utf8JsonReader reader, ref JsonValueStack stack, ref DecodeBudget budget)
     {
         switch (reader.TokenType)
         {
             case JsonTokenType.Null: return MsgValue.Nil;
             case JsonTokenType.True: return MsgValue.True;
             case JsonTokenType.False: return MsgValue.False;
-            case JsonTokenType.String: return MsgValue.FromString(reader.GetString()!);
+            case JsonTokenType.String:
+            case JsonTokenType.PropertyName:
+                return ReadString(ref reader, ref budget);
             case JsonTokenType.Number:
-                var raw = reader.HasValueSequence ? reader.ValueSequence.ToArray() : reader.ValueSpan;
-                if (raw.IndexOfAny("."u8.ToArray().Concat("eE"u8.ToArray()).ToArray()) < 0)
-                {
-                    if (reader.TryGetInt64(out var l)) return MsgValue.FromInt64(l);
-                    if (reader.TryGetUInt64(out var u)) return MsgValue.FromUInt64(u);
-                }
-                return MsgValue.FromDouble(reader.GetDouble());
+                return ReadNumber(ref reader, ref budget);
             case JsonTokenType.StartArray:
             {
-                var items = new List<MsgValue>();
-                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray) items.Add(Read(ref reader));
-                return MsgValue.FromArray(items);
+                var mark = stack.Count;
+                while (reader.Read() && reader.TokenType != JsonTokenType.EndArray)
+                {
+                    budget.Take(1, reader.TokenStartIndex);
+                    stack.Push(Read(ref reader, ref stack, ref budget));
+                }
+                var count = stack.Count - mark;
+                if (count == 0) return MsgValue.EmptyArray;
+                budget.Allocated(HeapSize.Value + HeapSize.RefArray(count), reader.TokenStartIndex);
+                return MsgValue.FromArray(stack.PopItems(mark));
             }
             case JsonTokenType.StartObject:
             {
-                var entries = new List<KeyValuePair<MsgValue, MsgValue>>();
+                var mark = stack.Count;
                 while (reader.Read() && reader.TokenType != JsonTokenType.EndObject)
                 {
-                    var key = MsgValue.FromString(reader.GetString()!);
+                    budget.Take(2, reader.TokenStartIndex);
+                    stack.Push(ReadString(ref reader, ref budget));
                     reader.Read();
-                    entries.Add(new(key, Read(ref reader)));
+                    stack.Push(Read(ref reader, ref stack, ref budget));
                 }
-                return MsgValue.FromEntries(entries);
+                var count = (stack.Count - mark) / 2;
+                if (count == 0) return MsgValue.EmptyMap;
+                budget.Allocated(HeapSize.Value + HeapSize.EntryArray(count), reader.TokenStartIndex);
+                return MsgValue.FromEntries(stack.PopEntries(mark));
             }
             default:
                 throw new MsgPackException($"unexpected JSON token {reader.TokenType}", reader.TokenStartIndex);
         }
+    }
+
+    /// <summary>A string or property name: the empty and one-character ASCII ones are shared.</summary>
+    private static MsgValue ReadString(ref Utf8JsonReader reader, ref DecodeBudget budget)
+    {
+        if (!reader.ValueIsEscaped)
+        {
+            var raw = reader.ValueSpan;
+            if (raw.Length == 0) return MsgValue.EmptyString;
+            if (raw.Length == 1 && raw[0] < 0x80) return MsgValue.AsciiChar(raw[0]);
+        }
+        var text = reader.GetString()!;
+        budget.Allocated(HeapSize.Value + HeapSize.String(text.Length));
+        return MsgValue.FromString(text);
+    }
+
+    /// <summary>
+    /// A number, with no allocation besides its value (none for integers -128..255): integers without fraction or
+    /// exponent that fit 64 bits stay integers, all others are float64.
+    /// </summary>
+    private static MsgValue ReadNumber(ref Utf8JsonReader reader, ref DecodeBudget budget)
+    {
+        // The reader is over one span, so a number is never split across segments.
+        if (reader.ValueSpan.IndexOfAny(".eE"u8) < 0)
+        {
+            if (reader.TryGetInt64(out var l))
+            {
+                if (!MsgValue.IsSharedInt(l)) budget.Allocated(HeapSize.Value);
+                return MsgValue.FromInt64(l);
+            }
+            if (reader.TryGetUInt64(out var u))
+            {
+                budget.Allocated(HeapSize.Value);
+                return MsgValue.FromUInt64(u);
+            }
+        }
+        if (!reader.TryGetDouble(out var d) || !double.IsFinite(d))
+            throw new MsgPackException("number out of the range of a float64", reader.TokenStartIndex);
+        budget.Allocated(HeapSize.Value);
+        return MsgValue.FromDouble(d);
     }
 
     public static void WriteJson(MsgValue value, Utf8JsonWriter writer)

@@ -11,7 +11,7 @@ namespace WebRtcBridge.Protocol.MsgPack;
 /// </summary>
 public ref struct MsgPackReader
 {
-    private static readonly UTF8Encoding StrictUtf8 = new(false, true);
+    internal static readonly UTF8Encoding StrictUtf8 = new(false, true);
 
     private readonly ReadOnlySpan<byte> _data;
     private int _position;
@@ -53,26 +53,38 @@ public ref struct MsgPackReader
     public MsgPackType PeekType()
     {
         var b = Peek();
-        return b switch
-        {
-            <= MsgPackCode.MaxPositiveFixInt => MsgPackType.Integer,
-            <= MsgPackCode.MaxFixMap => MsgPackType.Map,
-            <= MsgPackCode.MaxFixArray => MsgPackType.Array,
-            <= MsgPackCode.MaxFixStr => MsgPackType.String,
-            MsgPackCode.Nil => MsgPackType.Nil,
-            MsgPackCode.NeverUsed => throw new MsgPackException("reserved format byte 0xc1", _position),
-            MsgPackCode.False or MsgPackCode.True => MsgPackType.Bool,
-            MsgPackCode.Bin8 or MsgPackCode.Bin16 or MsgPackCode.Bin32 => MsgPackType.Binary,
-            MsgPackCode.Ext8 or MsgPackCode.Ext16 or MsgPackCode.Ext32 => MsgPackType.Extension,
-            MsgPackCode.Float32 or MsgPackCode.Float64 => MsgPackType.Float,
-            >= MsgPackCode.UInt8 and <= MsgPackCode.Int64 => MsgPackType.Integer,
-            >= MsgPackCode.FixExt1 and <= MsgPackCode.FixExt16 => MsgPackType.Extension,
-            MsgPackCode.Str8 or MsgPackCode.Str16 or MsgPackCode.Str32 => MsgPackType.String,
-            MsgPackCode.Array16 or MsgPackCode.Array32 => MsgPackType.Array,
-            MsgPackCode.Map16 or MsgPackCode.Map32 => MsgPackType.Map,
-            _ => MsgPackType.Integer, // negative fixint
-        };
+        var type = TypeOfCode[b];
+        if (type == NeverUsedType) throw new MsgPackException("reserved format byte 0xc1", _position);
+        return (MsgPackType)type;
     }
+
+    private const byte NeverUsedType = byte.MaxValue;
+
+    /// <summary>The family of every format byte, looked up rather than branched on (one load per value).</summary>
+    private static readonly byte[] TypeOfCode = Enumerable.Range(0, 256).Select(b => Classify((byte)b)).ToArray();
+
+    private static byte Classify(byte b) => b switch
+    {
+        <= MsgPackCode.MaxPositiveFixInt => (byte)MsgPackType.Integer,
+        <= MsgPackCode.MaxFixMap => (byte)MsgPackType.Map,
+        <= MsgPackCode.MaxFixArray => (byte)MsgPackType.Array,
+        <= MsgPackCode.MaxFixStr => (byte)MsgPackType.String,
+        MsgPackCode.Nil => (byte)MsgPackType.Nil,
+        MsgPackCode.NeverUsed => NeverUsedType,
+        MsgPackCode.False or MsgPackCode.True => (byte)MsgPackType.Bool,
+        MsgPackCode.Bin8 or MsgPackCode.Bin16 or MsgPackCode.Bin32 => (byte)MsgPackType.Binary,
+        MsgPackCode.Ext8 or MsgPackCode.Ext16 or MsgPackCode.Ext32 => (byte)MsgPackType.Extension,
+        MsgPackCode.Float32 or MsgPackCode.Float64 => (byte)MsgPackType.Float,
+        >= MsgPackCode.UInt8 and <= MsgPackCode.Int64 => (byte)MsgPackType.Integer,
+        >= MsgPackCode.FixExt1 and <= MsgPackCode.FixExt16 => (byte)MsgPackType.Extension,
+        MsgPackCode.Str8 or MsgPackCode.Str16 or MsgPackCode.Str32 => (byte)MsgPackType.String,
+        MsgPackCode.Array16 or MsgPackCode.Array32 => (byte)MsgPackType.Array,
+        MsgPackCode.Map16 or MsgPackCode.Map32 => (byte)MsgPackType.Map,
+        _ => (byte)MsgPackType.Integer, // negative fixint
+    };
+
+    /// <summary>The next format byte, not consumed.</summary>
+    internal byte PeekCode() => Peek();
 
     /// <summary>True (and consumed) when the next value is nil.</summary>
     public bool TryReadNil()

@@ -8,11 +8,23 @@ public static class MsgPackSerializer
     /// <summary>Decodes exactly one value filling <paramref name="data"/>. Binary values are slices of it.</summary>
     /// <exception cref="MsgPackException">Malformed, truncated, trailing bytes, or a limit broken.</exception>
     public static MsgValue Decode(ReadOnlyMemory<byte> data, MsgPackLimits? limits = null)
+        => Decode(data, limits, copyBinaries: false, out _);
+
+    /// <summary>
+    /// Decodes exactly one value filling <paramref name="data"/>, within the limits' element budget. With
+    /// <paramref name="copyBinaries"/> every bin and ext gets its own exact-size array, so the caller may reuse
+    /// <paramref name="data"/> (return a pooled buffer) as soon as this returns; otherwise they are slices of it.
+    /// <paramref name="treeBytes"/> is what the tree holds on the heap (at most <see cref="MsgPackLimits.MaxTreeBytes"/>).
+    /// </summary>
+    /// <exception cref="MsgPackException">Malformed, truncated, trailing bytes, or a limit broken.</exception>
+    public static MsgValue Decode(ReadOnlyMemory<byte> data, MsgPackLimits? limits, bool copyBinaries, out long treeBytes)
     {
         var reader = new MsgPackReader(data.Span, limits);
         if (reader.End) throw new MsgPackException("empty message");
-        var value = Read(ref reader, data, 0);
+        var budget = new DecodeBudget(reader.Limits.MaxElements, MsgPackLimits.MaxTreeBytes(data.Length));
+        var value = Read(ref reader, data, 0, ref budget, copyBinaries);
         if (!reader.End) throw new MsgPackException($"{reader.Remaining} trailing bytes after the value", reader.Position);
+        treeBytes = budget.Bytes;
         return value;
     }
 
@@ -32,8 +44,10 @@ public static class MsgPackSerializer
         return buffer.WrittenSpan.ToArray();
     }
 
-    private static MsgValue Read(ref MsgPackReader reader, ReadOnlyMemory<byte> source, int depth)
+    private static MsgValue Read(ref MsgPackReader reader, ReadOnlyMemory<byte> source, int depth, ref DecodeBudget budget, bool copy)
     {
+        var at = reader.Position;
+        MsgValue value;
         switch (reader.PeekType())
         {
             case MsgPackType.Nil:
@@ -42,48 +56,97 @@ public static class MsgPackSerializer
             case MsgPackType.Bool:
                 return MsgValue.FromBool(reader.ReadBool());
             case MsgPackType.Integer:
-                return source.Span[reader.Position] == 0xcf ? MsgValue.FromUInt64(reader.ReadUInt64()) : MsgValue.FromInt64(reader.ReadInt64());
+                // Integers msgpack writes in one or two bytes are shared values; larger ones are one new value each.
+                if (reader.PeekCode() != MsgPackCode.UInt64)
+                {
+                    var integer = reader.ReadInt64();
+                    if (!MsgValue.IsSharedInt(integer)) budget.Allocated(HeapSize.Value);
+                    return MsgValue.FromInt64(integer);
+                }
+                value = MsgValue.FromUInt64(reader.ReadUInt64());
+                break;
             case MsgPackType.Float:
-                var single = source.Span[reader.Position] == 0xca;
+                var single = reader.PeekCode() == MsgPackCode.Float32;
                 var d = reader.ReadDouble();
-                return single ? MsgValue.FromSingle((float)d) : MsgValue.FromDouble(d);
+                value = single ? MsgValue.FromSingle((float)d) : MsgValue.FromDouble(d);
+                break;
             case MsgPackType.String:
-                return MsgValue.FromString(reader.ReadString());
+                return ReadString(ref reader, ref budget);
             case MsgPackType.Binary:
                 var (offset, length) = reader.ReadBinaryRange();
-                return MsgValue.FromBinary(source.Slice(offset, length));
+                if (length == 0) return MsgValue.EmptyBinary;
+                value = MsgValue.FromBinary(Slice(source, offset, length, copy, ref budget));
+                break;
             case MsgPackType.Extension:
-                var at = reader.Position;
                 var (type, extOffset, extLength) = reader.ReadExtRange();
-                return type == -1
+                value = type == MsgPackCode.TimestampExt
                     ? MsgValue.FromTimestamp(MsgPackReader.DecodeTimestamp(source.Span.Slice(extOffset, extLength), at))
-                    : MsgValue.FromExt(type, source.Slice(extOffset, extLength));
+                    : MsgValue.FromExt(type, Slice(source, extOffset, extLength, copy, ref budget));
+                break;
             case MsgPackType.Array:
             {
-                CheckDepth(depth, reader.Limits.MaxDepth, reader.Position);
+                CheckDepth(depth, reader.Limits.MaxDepth, at);
                 var count = reader.ReadArrayHeader();
+                if (count == 0) return MsgValue.EmptyArray;
+                budget.Take(count, at);
+                budget.Allocated(HeapSize.Value + HeapSize.RefArray(count), at);
                 var items = new MsgValue[count];
-                for (var i = 0; i < count; i++) items[i] = Read(ref reader, source, depth + 1);
+                for (var i = 0; i < count; i++) items[i] = Read(ref reader, source, depth + 1, ref budget, copy);
                 return MsgValue.FromArray(items);
             }
             case MsgPackType.Map:
             {
-                CheckDepth(depth, reader.Limits.MaxDepth, reader.Position);
+                CheckDepth(depth, reader.Limits.MaxDepth, at);
                 var count = reader.ReadMapHeader();
+                if (count == 0) return MsgValue.EmptyMap;
+                budget.Take(2L * count, at);
+                budget.Allocated(HeapSize.Value + HeapSize.EntryArray(count), at);
                 var entries = new KeyValuePair<MsgValue, MsgValue>[count];
                 for (var i = 0; i < count; i++)
                 {
                     var keyAt = reader.Position;
-                    var key = Read(ref reader, source, depth + 1);
+                    var key = Read(ref reader, source, depth + 1, ref budget, copy);
                     if (key.Kind is not (MsgValueKind.String or MsgValueKind.Int or MsgValueKind.UInt))
                         throw new MsgPackException($"map keys must be strings or integers, found {key.Kind}", keyAt);
-                    entries[i] = new(key, Read(ref reader, source, depth + 1));
+                    entries[i] = new(key, Read(ref reader, source, depth + 1, ref budget, copy));
                 }
                 return MsgValue.FromEntries(entries);
             }
             default:
-                throw new MsgPackException("unknown value", reader.Position);
+                throw new MsgPackException("unknown value", at);
         }
+        // uint64, floats, bins, exts and timestamps are one new value each (uint64 is never a shared integer: its
+        // encoding takes 9 bytes).
+        budget.Allocated(HeapSize.Value);
+        return value;
+    }
+
+    /// <summary>A str: the empty and one-character ASCII strings are shared; others are one new string.</summary>
+    private static MsgValue ReadString(ref MsgPackReader reader, ref DecodeBudget budget)
+    {
+        var at = reader.Position;
+        var utf8 = reader.ReadStringSpan();
+        if (utf8.Length == 0) return MsgValue.EmptyString;
+        if (utf8.Length == 1 && utf8[0] < 0x80) return MsgValue.AsciiChar(utf8[0]);
+        string text;
+        try
+        {
+            text = MsgPackReader.StrictUtf8.GetString(utf8);
+        }
+        catch (System.Text.DecoderFallbackException)
+        {
+            throw new MsgPackException("string is not valid UTF-8", at);
+        }
+        budget.Allocated(HeapSize.Value + HeapSize.String(text.Length));
+        return MsgValue.FromString(text);
+    }
+
+    private static ReadOnlyMemory<byte> Slice(ReadOnlyMemory<byte> source, int offset, int length, bool copy, ref DecodeBudget budget)
+    {
+        var slice = source.Slice(offset, length);
+        if (!copy || length == 0) return slice;
+        budget.Allocated(HeapSize.ByteArray(length));
+        return slice.ToArray();
     }
 
     private static void CheckDepth(int depth, int maxDepth, int position)

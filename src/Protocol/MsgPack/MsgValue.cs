@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Runtime.InteropServices;
 
 namespace WebRtcBridge.Protocol.MsgPack;
 
@@ -10,51 +12,103 @@ namespace WebRtcBridge.Protocol.MsgPack;
 /// </summary>
 public sealed class MsgValue : IEquatable<MsgValue>
 {
+    // Layout on 64-bit: 16 bytes of object header + _ref 8 + _bits 8 + _aux 4 + _kind 1 + _single 1 = 38, padded to
+    // 40 bytes (MsgValueSize). Decoding allocates no object for nil, bools, integers -128..255, the empty string,
+    // one-character ASCII strings, and empty arrays, maps and binaries: those are shared (MsgPackLimits states
+    // what a decode may allocate per input byte).
+    private readonly object? _ref;   // string; IReadOnlyList of items or entries; byte[] or MemoryManager (bin, ext)
+    private readonly long _bits;     // int/uint/bool; float64 bits; timestamp UTC ticks; bin/ext (start << 32 | length)
+    private readonly int _aux;       // ext type; timestamp offset in minutes
+    private readonly MsgValueKind _kind;
+    private readonly bool _single;
+
+    /// <summary>Bytes one <see cref="MsgValue"/> object takes on a 64-bit runtime (checked by a test).</summary>
+    internal const int MsgValueSize = 40;
+
     public static readonly MsgValue Nil = new(MsgValueKind.Nil);
-    public static readonly MsgValue True = new(MsgValueKind.Bool) { _bits = 1 };
+    public static readonly MsgValue True = new(MsgValueKind.Bool, bits: 1);
     public static readonly MsgValue False = new(MsgValueKind.Bool);
-    private static readonly MsgValue[] SmallInts = Enumerable.Range(-32, 160).Select(i => new MsgValue(MsgValueKind.Int) { _bits = i }).ToArray();
 
-    private long _bits;
-    private double _double;
-    private object? _ref;
-    private ReadOnlyMemory<byte> _bytes;
+    /// <summary>The empty string, array, map and binary: decoding never allocates them.</summary>
+    public static readonly MsgValue EmptyString = new(MsgValueKind.String, "");
+    public static readonly MsgValue EmptyArray = new(MsgValueKind.Array, System.Array.Empty<MsgValue>());
+    public static readonly MsgValue EmptyMap = new(MsgValueKind.Map, System.Array.Empty<KeyValuePair<MsgValue, MsgValue>>());
+    public static readonly MsgValue EmptyBinary = new(MsgValueKind.Binary, System.Array.Empty<byte>());
 
-    private MsgValue(MsgValueKind kind) => Kind = kind;
+    // Every integer msgpack writes in one or two bytes (fixints, int8, uint8) is shared.
+    private const int MinSharedInt = -128;
+    private const int MaxSharedInt = 255;
+    private static readonly MsgValue[] SharedInts = Enumerable.Range(MinSharedInt, MaxSharedInt - MinSharedInt + 1)
+        .Select(i => new MsgValue(MsgValueKind.Int, bits: i)).ToArray();
+    private static readonly MsgValue[] AsciiChars = Enumerable.Range(0, 128)
+        .Select(c => new MsgValue(MsgValueKind.String, ((char)c).ToString())).ToArray();
 
-    public MsgValueKind Kind { get; }
-    public bool IsNil => Kind == MsgValueKind.Nil;
+    private MsgValue(MsgValueKind kind, object? reference = null, long bits = 0, int aux = 0, bool single = false)
+    {
+        _kind = kind;
+        _ref = reference;
+        _bits = bits;
+        _aux = aux;
+        _single = single;
+    }
+
+    public MsgValueKind Kind => _kind;
+    public bool IsNil => _kind == MsgValueKind.Nil;
 
     /// <summary>For <see cref="MsgValueKind.Float"/>: whether it was (or will be written as) float32.</summary>
-    public bool IsSingle { get; private init; }
+    public bool IsSingle => _single;
 
     /// <summary>For <see cref="MsgValueKind.Ext"/>: the extension type.</summary>
-    public sbyte ExtType => Kind == MsgValueKind.Ext ? (sbyte)_bits : throw Wrong("ext");
+    public sbyte ExtType => Kind == MsgValueKind.Ext ? (sbyte)_aux : throw Wrong("ext");
 
     // ---- construction ----
     public static MsgValue FromBool(bool value) => value ? True : False;
 
     public static MsgValue FromInt64(long value)
-        => value is >= -32 and < 128 ? SmallInts[value + 32] : new MsgValue(MsgValueKind.Int) { _bits = value };
+        => IsSharedInt(value) ? SharedInts[value - MinSharedInt] : new MsgValue(MsgValueKind.Int, bits: value);
+
+    /// <summary>Whether <see cref="FromInt64"/> returns a shared value (allocates nothing) for this integer.</summary>
+    internal static bool IsSharedInt(long value) => value is >= MinSharedInt and <= MaxSharedInt;
 
     public static MsgValue FromUInt64(ulong value)
-        => value <= long.MaxValue ? FromInt64((long)value) : new MsgValue(MsgValueKind.UInt) { _bits = unchecked((long)value) };
+        => value <= long.MaxValue ? FromInt64((long)value) : new MsgValue(MsgValueKind.UInt, bits: unchecked((long)value));
 
-    public static MsgValue FromDouble(double value) => new(MsgValueKind.Float) { _double = value };
-    public static MsgValue FromSingle(float value) => new(MsgValueKind.Float) { _double = value, IsSingle = true };
-    public static MsgValue FromString(string value) => new(MsgValueKind.String) { _ref = value ?? throw new ArgumentNullException(nameof(value)) };
-    public static MsgValue FromBinary(ReadOnlyMemory<byte> value) => new(MsgValueKind.Binary) { _bytes = value };
-    public static MsgValue FromExt(sbyte type, ReadOnlyMemory<byte> data) => new(MsgValueKind.Ext) { _bits = type, _bytes = data };
-    public static MsgValue FromTimestamp(DateTimeOffset value) => new(MsgValueKind.Timestamp) { _ref = value };
+    public static MsgValue FromDouble(double value) => new(MsgValueKind.Float, bits: BitConverter.DoubleToInt64Bits(value));
+    public static MsgValue FromSingle(float value) => new(MsgValueKind.Float, bits: BitConverter.DoubleToInt64Bits(value), single: true);
 
-    public static MsgValue FromArray(IReadOnlyList<MsgValue> items) => new(MsgValueKind.Array) { _ref = items };
+    public static MsgValue FromString(string value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return value.Length switch
+        {
+            0 => EmptyString,
+            1 when value[0] < 128 => AsciiChars[value[0]],
+            _ => new MsgValue(MsgValueKind.String, value),
+        };
+    }
+
+    /// <summary>The shared value of a one-character ASCII string (<paramref name="c"/> below 128).</summary>
+    internal static MsgValue AsciiChar(byte c) => AsciiChars[c];
+
+    public static MsgValue FromBinary(ReadOnlyMemory<byte> value)
+        => value.IsEmpty ? EmptyBinary : WithBytes(MsgValueKind.Binary, value, 0);
+
+    public static MsgValue FromExt(sbyte type, ReadOnlyMemory<byte> data) => WithBytes(MsgValueKind.Ext, data, type);
+
+    public static MsgValue FromTimestamp(DateTimeOffset value)
+        => new(MsgValueKind.Timestamp, bits: value.UtcTicks, aux: (int)value.Offset.TotalMinutes);
+
+    /// <summary>An array of the given items (kept, not copied: do not change the list afterwards).</summary>
+    public static MsgValue FromArray(IReadOnlyList<MsgValue> items)
+        => items.Count == 0 ? EmptyArray : new(MsgValueKind.Array, items);
 
     /// <summary>A map with string keys, in the given order.</summary>
     public static MsgValue FromMap(IEnumerable<KeyValuePair<string, MsgValue>> entries)
-        => new(MsgValueKind.Map) { _ref = entries.Select(e => new KeyValuePair<MsgValue, MsgValue>(FromString(e.Key), e.Value)).ToArray() };
+        => FromEntries(entries.Select(e => new KeyValuePair<MsgValue, MsgValue>(FromString(e.Key), e.Value)).ToArray());
 
-    /// <summary>A map with keys of any kind (msgpack allows them; fal's peers only use strings).</summary>
-    public static MsgValue FromEntries(IReadOnlyList<KeyValuePair<MsgValue, MsgValue>> entries) => new(MsgValueKind.Map) { _ref = entries };
+    /// <summary>A map with keys of any kind (msgpack allows them; fal's peers only use strings). The list is kept.</summary>
+    public static MsgValue FromEntries(IReadOnlyList<KeyValuePair<MsgValue, MsgValue>> entries)
+        => entries.Count == 0 ? EmptyMap : new(MsgValueKind.Map, entries);
 
     /// <summary>Builds a map from (key, value) tuples; values may be CLR primitives, strings, byte arrays or MsgValues.</summary>
     public static MsgValue Map(params (string Key, object? Value)[] entries)
@@ -87,6 +141,27 @@ public sealed class MsgValue : IEquatable<MsgValue>
         _ => throw new ArgumentException($"cannot convert {value.GetType()} to a msgpack value", nameof(value)),
     };
 
+    /// <summary>Keeps a memory as (owner, start, length) instead of a 16-byte <see cref="ReadOnlyMemory{T}"/> field.</summary>
+    private static MsgValue WithBytes(MsgValueKind kind, ReadOnlyMemory<byte> memory, int aux)
+    {
+        object owner;
+        int start, length;
+        if (MemoryMarshal.TryGetArray(memory, out var segment) && segment.Array is not null)
+            (owner, start, length) = (segment.Array, segment.Offset, segment.Count);
+        else if (MemoryMarshal.TryGetMemoryManager(memory, out MemoryManager<byte>? manager, out start, out length))
+            owner = manager;
+        else
+            (owner, start, length) = (memory.ToArray(), 0, memory.Length);
+        return new MsgValue(kind, owner, ((long)start << 32) | (uint)length, aux);
+    }
+
+    private ReadOnlyMemory<byte> Bytes => _ref switch
+    {
+        byte[] array => new ReadOnlyMemory<byte>(array, (int)(_bits >> 32), (int)_bits),
+        MemoryManager<byte> manager => manager.Memory.Slice((int)(_bits >> 32), (int)_bits),
+        _ => default,
+    };
+
     public static implicit operator MsgValue(string value) => FromString(value);
     public static implicit operator MsgValue(long value) => FromInt64(value);
     public static implicit operator MsgValue(int value) => FromInt64(value);
@@ -114,7 +189,7 @@ public sealed class MsgValue : IEquatable<MsgValue>
     /// <summary>Floats, and integers converted to double.</summary>
     public double AsDouble() => Kind switch
     {
-        MsgValueKind.Float => _double,
+        MsgValueKind.Float => BitConverter.Int64BitsToDouble(_bits),
         MsgValueKind.Int => _bits,
         MsgValueKind.UInt => unchecked((ulong)_bits),
         _ => throw Wrong("number"),
@@ -123,9 +198,11 @@ public sealed class MsgValue : IEquatable<MsgValue>
     public string AsString() => Kind == MsgValueKind.String ? (string)_ref! : throw Wrong("string");
 
     /// <summary>A binary's bytes (or an ext's data).</summary>
-    public ReadOnlyMemory<byte> AsBinary() => Kind is MsgValueKind.Binary or MsgValueKind.Ext ? _bytes : throw Wrong("binary");
+    public ReadOnlyMemory<byte> AsBinary() => Kind is MsgValueKind.Binary or MsgValueKind.Ext ? Bytes : throw Wrong("binary");
 
-    public DateTimeOffset AsTimestamp() => Kind == MsgValueKind.Timestamp ? (DateTimeOffset)_ref! : throw Wrong("timestamp");
+    public DateTimeOffset AsTimestamp() => Kind == MsgValueKind.Timestamp
+        ? new DateTimeOffset(_bits, TimeSpan.Zero).ToOffset(TimeSpan.FromMinutes(_aux))
+        : throw Wrong("timestamp");
 
     public IReadOnlyList<MsgValue> AsArray() => Kind == MsgValueKind.Array ? (IReadOnlyList<MsgValue>)_ref! : throw Wrong("array");
 
@@ -193,10 +270,10 @@ public sealed class MsgValue : IEquatable<MsgValue>
             case MsgValueKind.Bool:
             case MsgValueKind.Int:
             case MsgValueKind.UInt: return _bits == other._bits;
-            case MsgValueKind.Float: return _double.Equals(other._double);
+            case MsgValueKind.Float: return AsDouble().Equals(other.AsDouble());
             case MsgValueKind.String: return (string)_ref! == (string)other._ref!;
-            case MsgValueKind.Binary: return _bytes.Span.SequenceEqual(other._bytes.Span);
-            case MsgValueKind.Ext: return _bits == other._bits && _bytes.Span.SequenceEqual(other._bytes.Span);
+            case MsgValueKind.Binary: return Bytes.Span.SequenceEqual(other.Bytes.Span);
+            case MsgValueKind.Ext: return _aux == other._aux && Bytes.Span.SequenceEqual(other.Bytes.Span);
             case MsgValueKind.Timestamp: return AsTimestamp() == other.AsTimestamp();
             case MsgValueKind.Array:
                 var a = AsArray();
@@ -221,8 +298,8 @@ public sealed class MsgValue : IEquatable<MsgValue>
     {
         MsgValueKind.String => HashCode.Combine(Kind, (string)_ref!),
         MsgValueKind.Int or MsgValueKind.UInt or MsgValueKind.Bool => HashCode.Combine(Kind, _bits),
-        MsgValueKind.Float => HashCode.Combine(Kind, _double),
-        MsgValueKind.Binary => HashCode.Combine(Kind, _bytes.Length),
+        MsgValueKind.Float => HashCode.Combine(Kind, AsDouble()),
+        MsgValueKind.Binary => HashCode.Combine(Kind, (int)_bits),
         _ => Kind.GetHashCode(),
     };
 

@@ -77,7 +77,7 @@ public sealed class AppSocketEndpoint(
         }
         else if (realtime is not null)
         {
-            var session = new RealtimeSession(socket, realtime, context, codec, maxBuffering);
+            var session = new RealtimeSession(socket, realtime, context, codec, maxBuffering, options.Value.MaxQueuedInputBytes);
             await session.RunAsync(aborted);
         }
         else

@@ -11,6 +11,12 @@ public sealed class BridgeOptions
     /// <summary>Deepest nesting accepted in an input message.</summary>
     public int MaxDepth { get; set; } = 64;
 
+    /// <summary>Most values (array items, map keys and values) in one input message; more is BAD_REQUEST.</summary>
+    public int MaxElements { get; set; } = WebRtcBridge.Protocol.MsgPack.MsgPackLimits.DefaultMaxElements;
+
+    /// <summary>Most bytes a realtime session's queued inputs hold (default 32 MiB); the oldest are dropped and counted.</summary>
+    public long MaxQueuedInputBytes { get; set; } = WebRtcBridge.MediaRunner.Realtime.RealtimeSession.DefaultMaxQueuedInputBytes;
+
     /// <summary>Concurrent WebRTC sessions; one more gets an error and a close.</summary>
     public int MaxSessions { get; set; } = 32;
 

@@ -52,7 +52,7 @@ public static class BridgeServer
         builder.Services.AddSingleton(sp =>
         {
             var o = sp.GetRequiredService<IOptions<BridgeOptions>>().Value;
-            return new MessageCodec(new MsgPackLimits { MaxDepth = o.MaxDepth, MaxMessageSize = o.MaxMessageBytes });
+            return new MessageCodec(new MsgPackLimits { MaxDepth = o.MaxDepth, MaxMessageSize = o.MaxMessageBytes, MaxElements = o.MaxElements });
         });
         builder.Services.AddSingleton<WebRtcSessionLimiter>();
         builder.Services.AddSingleton<AppSocketEndpoint>();
