@@ -51,6 +51,7 @@ public sealed partial class PeerConnection
             var negotiated = answer.Negotiated;
             var lite = new IceLiteAgent(_ufrag, _pwd, negotiated.RemoteIceUfrag)
             {
+                RemotePassword = negotiated.RemoteIcePwd,
                 ConsentTimeoutMs = (long)_options.ConsentTimeout.TotalMilliseconds,
                 ConnectTimeoutMs = (long)_options.IceConnectTimeout.TotalMilliseconds,
             };
@@ -191,6 +192,7 @@ public sealed partial class PeerConnection
         {
             // RFC 5764 §4.2: keys exported by DTLS; the DTLS client writes with the client key.
             srtp = SrtpSession.Create(keys.Profile, keys.Material, localIsDtlsClient: keys.Role == DtlsRole.Client);
+            _lite?.ConfirmSelectedPath(); // DTLS completed over the selected address: from now on media moves only to verified ones
             _media = new MediaSession(srtp, negotiated, _options, _localSsrc, _cname, SendToRemote)
             {
                 FrameReceived = RaiseFrameReceived,

@@ -139,6 +139,9 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
             DatagramsReceived = _transport.DatagramsReceived,
             DatagramsSent = _transport.DatagramsSent,
             FramesNotSent = Interlocked.Read(ref _framesNotSent),
+            StunUnauthenticatedDrops = _lite?.DroppedUnauthenticated ?? 0,
+            StunReplayDrops = _lite?.ReplayedRequests ?? 0,
+            NominationsDeferred = _lite?.NominationsDeferred ?? 0,
         };
         var media = _media;
         return media is null ? s : media.AddStats(s);

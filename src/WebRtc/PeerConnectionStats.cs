@@ -76,4 +76,11 @@ public sealed record PeerConnectionStats
     public long DatagramsSent { get; init; }
     /// <summary>RTCP BYE packets received.</summary>
     public long ByeReceived { get; init; }
+    // ---- abuse limits ----
+    /// <summary>STUN requests dropped silently for missing or wrong credentials (no error response to any source).</summary>
+    public long StunUnauthenticatedDrops { get; init; }
+    /// <summary>Authenticated STUN requests replayed from another address, dropped.</summary>
+    public long StunReplayDrops { get; init; }
+    /// <summary>Nominations of an address the peer had not proved it receives on (media stayed where it was).</summary>
+    public long NominationsDeferred { get; init; }
 }
