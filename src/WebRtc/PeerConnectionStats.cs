@@ -77,6 +77,10 @@ public sealed record PeerConnectionStats
     /// <summary>RTCP BYE packets received.</summary>
     public long ByeReceived { get; init; }
     // ---- abuse limits ----
+    /// <summary>NACKed packets not resent because retransmissions had used their byte budget (half the send bitrate, one second of burst).</summary>
+    public long RetransmissionsOverBudget { get; init; }
+    /// <summary>NACKed packets not resent because they had been resent the maximum number of times (3) already.</summary>
+    public long RetransmissionsOverPacketLimit { get; init; }
     /// <summary>STUN requests dropped silently for missing or wrong credentials (no error response to any source).</summary>
     public long StunUnauthenticatedDrops { get; init; }
     /// <summary>Authenticated STUN requests replayed from another address, dropped.</summary>

@@ -15,6 +15,7 @@ internal sealed partial class MediaSession
         }
         var encoder = _encoder;
         long available = Interlocked.Read(ref _availableOutgoingBps);
+        var refusals = RetransmitRefusals();
         return s with
         {
             FramesReceived = _framesReceived,
@@ -46,6 +47,13 @@ internal sealed partial class MediaSession
             SrtpReplayDrops = _srtp.Inbound.ReplayDrops,
             MalformedPackets = s.MalformedPackets + Interlocked.Read(ref _malformed) + _srtp.Inbound.MalformedDrops,
             ByeReceived = _byeReceived,
+            RetransmissionsOverBudget = refusals.Budget,
+            RetransmissionsOverPacketLimit = refusals.PacketLimit,
         };
+    }
+
+    private (long Budget, long PacketLimit) RetransmitRefusals()
+    {
+        lock (_outGate) return (_retransmitBudget.Refused, _history.RefusedOverResendLimit);
     }
 }
