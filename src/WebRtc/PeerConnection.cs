@@ -53,6 +53,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
     public PeerConnection(PeerConnectionOptions? options = null)
     {
         _options = options ?? new PeerConnectionOptions();
+        _ = new FrameSizeGuard(_options.MaxFrameWidth, _options.MaxFrameHeight, _options.MaxSizeChangesPerMinute); // validates the limits now, not at connect
         NativeLibraries.Load(NativeLibraries.Ssl);
         NativeLibraries.Load(NativeLibraries.Crypto);
         NativeLibraries.Load(NativeLibraries.Vpx);

@@ -19,8 +19,12 @@ public sealed record PeerConnectionStats
     public double TotalEncodeTime { get; init; }
     /// <summary>inbound keyFramesDecoded.</summary>
     public long KeyFramesDecoded { get; init; }
-    /// <summary>inbound framesDropped: frames given up by the assembler (loss) or rejected by the decoder.</summary>
+    /// <summary>inbound framesDropped: frames given up by the assembler (loss), refused by the size limits, or rejected by the decoder.</summary>
     public long FramesDropped { get; init; }
+    /// <summary>Keyframes dropped before decoding for exceeding <see cref="PeerConnectionOptions.MaxFrameWidth"/> x <see cref="PeerConnectionOptions.MaxFrameHeight"/>.</summary>
+    public long FramesDroppedTooLarge { get; init; }
+    /// <summary>Keyframes dropped before decoding because their new size exceeded <see cref="PeerConnectionOptions.MaxSizeChangesPerMinute"/>.</summary>
+    public long FramesDroppedSizeChanges { get; init; }
     /// <summary>inbound packetsReceived (SRTP-authenticated RTP of the negotiated payload type).</summary>
     public long PacketsReceived { get; init; }
     /// <summary>inbound packetsLost (RFC 3550 cumulative lost).</summary>
