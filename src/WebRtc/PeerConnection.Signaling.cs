@@ -120,7 +120,7 @@ public sealed partial class PeerConnection
 
     private SdpLocalParameters LocalParameters()
     {
-        var fingerprint = DtlsCertificate.Default.Fingerprint;
+        var fingerprint = _certificate.Fingerprint;
         return new SdpLocalParameters
         {
             IceUfrag = _ufrag,
@@ -137,10 +137,13 @@ public sealed partial class PeerConnection
     {
         if (!DtlsFingerprint.TryParse(negotiated.RemoteFingerprintAlgorithm + " " + negotiated.RemoteFingerprint, out var remote) || remote is null)
             throw new SdpNegotiationException($"unsupported DTLS fingerprint '{negotiated.RemoteFingerprintAlgorithm}'");
+        if (!DtlsFingerprint.IsStrongAlgorithm(remote.Algorithm))
+            throw new SdpNegotiationException($"DTLS fingerprint '{remote.Algorithm}' is too weak: sha-256, sha-384 or sha-512 is required");
         var dtls = new DtlsTransport(new DtlsTransportOptions
         {
             Role = negotiated.LocalSetup == DtlsSetupRole.Passive ? DtlsRole.Server : DtlsRole.Client,
             RemoteFingerprint = remote,
+            Certificate = _certificate,
             HandshakeTimeout = _options.DtlsHandshakeTimeout,
             AutoTimer = false, // the loop's tick drives retransmissions: no timer threads
         }, SendToRemote);

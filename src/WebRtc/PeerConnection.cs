@@ -45,6 +45,8 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
     private PeerConnectionState _state = PeerConnectionState.New;
     private bool _closeStarted;
     private long _framesNotSent, _handlerErrors;
+    private readonly DtlsCertificateProvider _certificates;
+    private readonly DtlsCertificate _certificate; // leased for this connection's lifetime
 
     /// <summary>
     /// Binds the socket and prepares credentials and candidates. Throws <see cref="DllNotFoundException"/> (naming the
@@ -70,7 +72,17 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
             _localCandidates.Add(IceCandidate.CreateHost(new IPEndPoint(announced, port), (i + 1).ToString(CultureInfo.InvariantCulture), 65535 - i));
         _localCandidateLines = new string[_localCandidates.Count];
         for (int k = 0; k < _localCandidates.Count; k++) _localCandidateLines[k] = _localCandidates[k].ToString();
+        _certificates = _options.Certificates ?? DtlsCertificateProvider.Shared;
+        try { _certificate = _certificates.Acquire(); }
+        catch
+        {
+            _transport.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Fingerprint of the DTLS certificate this connection uses (in its SDP).</summary>
+    public DtlsFingerprint LocalFingerprint => _certificate.Fingerprint;
 
     /// <summary>The candidate lines ("candidate:…", no "a=") of our SDP, for trickling to the peer.</summary>
     public IReadOnlyList<string> LocalCandidates => _localCandidateLines;
@@ -177,6 +189,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
         lock (_iceGate) _controlling?.Close();
         media?.Dispose();
         _dtls?.Dispose();
+        _certificates.Release(_certificate);
         _transport.Dispose();
         SetState(PeerConnectionState.Closed);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using WebRtcBridge.WebRtc.Dtls;
 using WebRtcBridge.WebRtc.Media;
 
 namespace WebRtcBridge.WebRtc;
@@ -40,6 +41,8 @@ public sealed record PeerConnectionOptions
     /// <summary>Changes of the incoming frame size accepted in any 60 s (each reallocates the decoder and re-creates the
     /// encoder of the reply); keyframes of a new size beyond it are dropped and counted. 0..3600.</summary>
     public int MaxSizeChangesPerMinute { get; init; } = 10;
+    /// <summary>Where the DTLS certificate comes from (null: <see cref="DtlsCertificateProvider.Shared"/>, rotated every 7 days).</summary>
+    public DtlsCertificateProvider? Certificates { get; init; }
     /// <summary>False: incoming frames are assembled and counted (<see cref="PeerConnection.EncodedFrameReceived"/>) but not decoded.</summary>
     public bool DecodeIncoming { get; init; } = true;
 
