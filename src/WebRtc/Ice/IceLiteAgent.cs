@@ -29,6 +29,10 @@ public sealed class IceLiteAgent
     /// <summary>At most one return-path check per address per this interval (and only in reply to a nomination from it).</summary>
     public const long ReturnPathCheckIntervalMs = 500;
 
+    /// <summary>At most one return-path check per this interval over all addresses: a peer spoofing many sources
+    /// cannot turn its nominations into a stream of our requests at third parties (at most 10/s).</summary>
+    public const long ReturnPathCheckSpacingMs = 100;
+
     private readonly byte[] _localPwdKey;
     private readonly byte[] _usernamePrefix; // "localUfrag:"
     private byte[]? _expectedUsername;        // "localUfrag:remoteUfrag" when the remote ufrag is known
@@ -40,6 +44,7 @@ public sealed class IceLiteAgent
     private IceLiteTuple? _selected;
     private IceLiteTuple? _pendingCheck;
     private bool _pathConfirmed;
+    private long _lastCheckSentMs = long.MinValue;
     private int _validCount, _nextTupleSlot;
     private long _startMs = long.MinValue;
 
@@ -295,8 +300,11 @@ public sealed class IceLiteAgent
         }
         tuple.NominationPending = true;
         NominationsDeferred++;
-        if (tuple.CheckSentMs == long.MinValue || nowMs - tuple.CheckSentMs >= ReturnPathCheckIntervalMs)
+        bool tupleDue = tuple.CheckSentMs == long.MinValue || nowMs - tuple.CheckSentMs >= ReturnPathCheckIntervalMs;
+        bool agentDue = _lastCheckSentMs == long.MinValue || nowMs - _lastCheckSentMs >= ReturnPathCheckSpacingMs;
+        if (tupleDue && agentDue)
         {
+            _lastCheckSentMs = nowMs;
             RandomNumberGenerator.Fill(tuple.CheckTransactionId);
             tuple.CheckSentMs = nowMs;
             _pendingCheck = tuple;

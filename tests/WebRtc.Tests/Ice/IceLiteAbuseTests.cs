@@ -169,3 +169,25 @@ public class IceLiteAbuseTests
         Assert.Equal(0, agent.ReplayedRequests);
     }
 }
+
+public class IceLiteReturnPathRateTests
+{
+    [Fact]
+    public void ManySpoofedNominations_YieldAtMostTenChecksPerSecond()
+    {
+        var agent = new IceLiteAgent(IceLiteAgentTests.ServerUfrag, IceLiteAgentTests.ServerPwd, IceLiteAgentTests.ClientUfrag) { RemotePassword = "cliPassword0123456789abcd" };
+        var a = new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.255.0.2"), 1111);
+        IceLiteAgentTests.Send(agent, IceLiteAgentTests.Check(useCandidate: true), 0, a);
+        agent.ConfirmSelectedPath();
+        int checks = 0;
+        var buffer = new byte[256];
+        for (int i = 0; i < 1000; i++) // 1000 nominations in one second, each from another address
+        {
+            var from = new System.Net.IPEndPoint(System.Net.IPAddress.Parse("10.1.0.1"), 2000 + i);
+            IceLiteAgentTests.Send(agent, IceLiteAgentTests.Check(useCandidate: true), 1_000 + i, from);
+            if (agent.TryTakeReturnPathCheck(buffer, out _)) checks++;
+        }
+        Assert.InRange(checks, 1, 1000 / IceLiteAgent.ReturnPathCheckSpacingMs);
+        Assert.Equal(a, agent.SelectedEndpoint);
+    }
+}

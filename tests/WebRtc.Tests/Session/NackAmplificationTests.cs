@@ -85,10 +85,13 @@ public class NackAmplificationTests(ITestOutputHelper output)
         using var h = new MediaSessionHarness(Options());
         var seqs = FillHistory(h, 1).AsSpan(0, 1).ToArray();
         long start = Environment.TickCount64;
-        h.ReportTinyRtt(start);
-        var rtt = h.Session.AddStats(new PeerConnectionStats()).RoundTripTime;
-        Assert.NotNull(rtt);
-        Assert.True(rtt < 0.005, $"the peer made our RTT {rtt * 1000} ms");
+        double? rtt = null;
+        for (int attempt = 0; attempt < 50 && !(rtt < 0.003); attempt++) // a descheduled test thread inflates it: retry
+        {
+            h.ReportTinyRtt(start);
+            rtt = h.Session.AddStats(new PeerConnectionStats()).RoundTripTime;
+        }
+        Assert.True(rtt < 0.003, $"the peer made our RTT {rtt * 1000} ms");
 
         h.Nack(seqs, start);
         h.Nack(seqs, start + 6);  // 6 ms later: above the old 5 ms floor, below 20 ms
