@@ -13,6 +13,7 @@ public sealed partial class PeerConnection
     private volatile bool _stopping;
     private long _malformedDatagrams, _unknownSource, _loopErrors;
     private readonly byte[] _stunResponse = new byte[512];
+    private readonly byte[] _stunCheck = new byte[512];
     private static readonly IPEndPoint AnyV4 = new(IPAddress.Any, 0);
 
     private void StartLoop()
@@ -92,6 +93,7 @@ public sealed partial class PeerConnection
         {
             var result = lite.HandleStunRequest(datagram, from, _stunResponse, out int length, now);
             if (result != Ice.IceLiteResult.Dropped && length > 0) _transport.SendTo(_stunResponse.AsSpan(0, length), source);
+            if (lite.TryTakeReturnPathCheck(_stunCheck, out int checkLength)) _transport.SendTo(_stunCheck.AsSpan(0, checkLength), source);
         }
         else if (_controlling is not null)
         {

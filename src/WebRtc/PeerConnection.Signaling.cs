@@ -51,6 +51,7 @@ public sealed partial class PeerConnection
             var negotiated = answer.Negotiated;
             var lite = new IceLiteAgent(_ufrag, _pwd, negotiated.RemoteIceUfrag)
             {
+                RemotePassword = negotiated.RemoteIcePwd,
                 ConsentTimeoutMs = (long)_options.ConsentTimeout.TotalMilliseconds,
                 ConnectTimeoutMs = (long)_options.IceConnectTimeout.TotalMilliseconds,
             };
@@ -119,7 +120,7 @@ public sealed partial class PeerConnection
 
     private SdpLocalParameters LocalParameters()
     {
-        var fingerprint = DtlsCertificate.Default.Fingerprint;
+        var fingerprint = _certificate.Fingerprint;
         return new SdpLocalParameters
         {
             IceUfrag = _ufrag,
@@ -136,10 +137,13 @@ public sealed partial class PeerConnection
     {
         if (!DtlsFingerprint.TryParse(negotiated.RemoteFingerprintAlgorithm + " " + negotiated.RemoteFingerprint, out var remote) || remote is null)
             throw new SdpNegotiationException($"unsupported DTLS fingerprint '{negotiated.RemoteFingerprintAlgorithm}'");
+        if (!DtlsFingerprint.IsStrongAlgorithm(remote.Algorithm))
+            throw new SdpNegotiationException($"DTLS fingerprint '{remote.Algorithm}' is too weak: sha-256, sha-384 or sha-512 is required");
         var dtls = new DtlsTransport(new DtlsTransportOptions
         {
             Role = negotiated.LocalSetup == DtlsSetupRole.Passive ? DtlsRole.Server : DtlsRole.Client,
             RemoteFingerprint = remote,
+            Certificate = _certificate,
             HandshakeTimeout = _options.DtlsHandshakeTimeout,
             AutoTimer = false, // the loop's tick drives retransmissions: no timer threads
         }, SendToRemote);
@@ -191,6 +195,7 @@ public sealed partial class PeerConnection
         {
             // RFC 5764 §4.2: keys exported by DTLS; the DTLS client writes with the client key.
             srtp = SrtpSession.Create(keys.Profile, keys.Material, localIsDtlsClient: keys.Role == DtlsRole.Client);
+            _lite?.ConfirmSelectedPath(); // DTLS completed over the selected address: from now on media moves only to verified ones
             _media = new MediaSession(srtp, negotiated, _options, _localSsrc, _cname, SendToRemote)
             {
                 FrameReceived = RaiseFrameReceived,

@@ -45,6 +45,8 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
     private PeerConnectionState _state = PeerConnectionState.New;
     private bool _closeStarted;
     private long _framesNotSent, _handlerErrors;
+    private readonly DtlsCertificateProvider _certificates;
+    private readonly DtlsCertificate _certificate; // leased for this connection's lifetime
 
     /// <summary>
     /// Binds the socket and prepares credentials and candidates. Throws <see cref="DllNotFoundException"/> (naming the
@@ -53,6 +55,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
     public PeerConnection(PeerConnectionOptions? options = null)
     {
         _options = options ?? new PeerConnectionOptions();
+        _ = new FrameSizeGuard(_options.MaxFrameWidth, _options.MaxFrameHeight, _options.MaxSizeChangesPerMinute); // validates the limits now, not at connect
         NativeLibraries.Load(NativeLibraries.Ssl);
         NativeLibraries.Load(NativeLibraries.Crypto);
         NativeLibraries.Load(NativeLibraries.Vpx);
@@ -69,7 +72,17 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
             _localCandidates.Add(IceCandidate.CreateHost(new IPEndPoint(announced, port), (i + 1).ToString(CultureInfo.InvariantCulture), 65535 - i));
         _localCandidateLines = new string[_localCandidates.Count];
         for (int k = 0; k < _localCandidates.Count; k++) _localCandidateLines[k] = _localCandidates[k].ToString();
+        _certificates = _options.Certificates ?? DtlsCertificateProvider.Shared;
+        try { _certificate = _certificates.Acquire(); }
+        catch
+        {
+            _transport.Dispose();
+            throw;
+        }
     }
+
+    /// <summary>Fingerprint of the DTLS certificate this connection uses (in its SDP).</summary>
+    public DtlsFingerprint LocalFingerprint => _certificate.Fingerprint;
 
     /// <summary>The candidate lines ("candidate:…", no "a=") of our SDP, for trickling to the peer.</summary>
     public IReadOnlyList<string> LocalCandidates => _localCandidateLines;
@@ -139,6 +152,9 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
             DatagramsReceived = _transport.DatagramsReceived,
             DatagramsSent = _transport.DatagramsSent,
             FramesNotSent = Interlocked.Read(ref _framesNotSent),
+            StunUnauthenticatedDrops = _lite?.DroppedUnauthenticated ?? 0,
+            StunReplayDrops = _lite?.ReplayedRequests ?? 0,
+            NominationsDeferred = _lite?.NominationsDeferred ?? 0,
         };
         var media = _media;
         return media is null ? s : media.AddStats(s);
@@ -173,6 +189,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
         lock (_iceGate) _controlling?.Close();
         media?.Dispose();
         _dtls?.Dispose();
+        _certificates.Release(_certificate);
         _transport.Dispose();
         SetState(PeerConnectionState.Closed);
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using WebRtcBridge.WebRtc.Dtls;
 using WebRtcBridge.WebRtc.Media;
 
 namespace WebRtcBridge.WebRtc;
@@ -32,6 +33,16 @@ public sealed record PeerConnectionOptions
     public TimeSpan IceConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
     /// <summary>DTLS handshake deadline.</summary>
     public TimeSpan DtlsHandshakeTimeout { get; init; } = TimeSpan.FromSeconds(15);
+    /// <summary>Largest incoming video frame decoded, width (the box applies in either orientation: 1080x1920 fits 1920x1080).
+    /// Checked from the VP8 keyframe header before decoding; larger frames are dropped and counted. 16..16383.</summary>
+    public int MaxFrameWidth { get; init; } = 1920;
+    /// <summary>Largest incoming video frame decoded, height (see <see cref="MaxFrameWidth"/>). 16..16383.</summary>
+    public int MaxFrameHeight { get; init; } = 1080;
+    /// <summary>Changes of the incoming frame size accepted in any 60 s (each reallocates the decoder and re-creates the
+    /// encoder of the reply); keyframes of a new size beyond it are dropped and counted. 0..3600.</summary>
+    public int MaxSizeChangesPerMinute { get; init; } = 10;
+    /// <summary>Where the DTLS certificate comes from (null: <see cref="DtlsCertificateProvider.Shared"/>, rotated every 7 days).</summary>
+    public DtlsCertificateProvider? Certificates { get; init; }
     /// <summary>False: incoming frames are assembled and counted (<see cref="PeerConnection.EncodedFrameReceived"/>) but not decoded.</summary>
     public bool DecodeIncoming { get; init; } = true;
 

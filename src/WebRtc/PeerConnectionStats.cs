@@ -19,8 +19,12 @@ public sealed record PeerConnectionStats
     public double TotalEncodeTime { get; init; }
     /// <summary>inbound keyFramesDecoded.</summary>
     public long KeyFramesDecoded { get; init; }
-    /// <summary>inbound framesDropped: frames given up by the assembler (loss) or rejected by the decoder.</summary>
+    /// <summary>inbound framesDropped: frames given up by the assembler (loss), refused by the size limits, or rejected by the decoder.</summary>
     public long FramesDropped { get; init; }
+    /// <summary>Keyframes dropped before decoding for exceeding <see cref="PeerConnectionOptions.MaxFrameWidth"/> x <see cref="PeerConnectionOptions.MaxFrameHeight"/>.</summary>
+    public long FramesDroppedTooLarge { get; init; }
+    /// <summary>Keyframes dropped before decoding because their new size exceeded <see cref="PeerConnectionOptions.MaxSizeChangesPerMinute"/>.</summary>
+    public long FramesDroppedSizeChanges { get; init; }
     /// <summary>inbound packetsReceived (SRTP-authenticated RTP of the negotiated payload type).</summary>
     public long PacketsReceived { get; init; }
     /// <summary>inbound packetsLost (RFC 3550 cumulative lost).</summary>
@@ -76,4 +80,15 @@ public sealed record PeerConnectionStats
     public long DatagramsSent { get; init; }
     /// <summary>RTCP BYE packets received.</summary>
     public long ByeReceived { get; init; }
+    // ---- abuse limits ----
+    /// <summary>NACKed packets not resent because retransmissions had used their byte budget (half the send bitrate, one second of burst).</summary>
+    public long RetransmissionsOverBudget { get; init; }
+    /// <summary>NACKed packets not resent because they had been resent the maximum number of times (3) already.</summary>
+    public long RetransmissionsOverPacketLimit { get; init; }
+    /// <summary>STUN requests dropped silently for missing or wrong credentials (no error response to any source).</summary>
+    public long StunUnauthenticatedDrops { get; init; }
+    /// <summary>Authenticated STUN requests replayed from another address, dropped.</summary>
+    public long StunReplayDrops { get; init; }
+    /// <summary>Nominations of an address the peer had not proved it receives on (media stayed where it was).</summary>
+    public long NominationsDeferred { get; init; }
 }

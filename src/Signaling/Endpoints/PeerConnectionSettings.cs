@@ -15,6 +15,9 @@ public static class PeerConnectionSettings
         if (o.EncoderSpeed is < -16 or > 16) throw new InvalidOperationException("Bridge:WebRtc:EncoderSpeed must be -16..16");
         if (o.MinPort < 0 || o.MaxPort > 65535 || o.MinPort > o.MaxPort)
             throw new InvalidOperationException("Bridge:WebRtc:MinPort/MaxPort must be a range within 0..65535");
+        if (o.MaxFrameWidth is < 16 or > 16383 || o.MaxFrameHeight is < 16 or > 16383)
+            throw new InvalidOperationException("Bridge:WebRtc:MaxFrameWidth/MaxFrameHeight must be 16..16383");
+        if (o.MaxSizeChangesPerMinute is < 0 or > 3600) throw new InvalidOperationException("Bridge:WebRtc:MaxSizeChangesPerMinute must be 0..3600");
         var hostAddresses = o.HostAddresses.Count > 0 ? o.HostAddresses.Select(a => Parse(a, "HostAddresses")).ToArray() : null;
         return new PeerConnectionOptions
         {
@@ -29,6 +32,9 @@ public static class PeerConnectionSettings
             Encoder = new Vp8EncoderSettings { CpuUsed = o.EncoderSpeed },
             StartBitrateKbps = o.StartBitrateKbps,
             MaxBitrateKbps = o.MaxBitrateKbps,
+            MaxFrameWidth = o.MaxFrameWidth,
+            MaxFrameHeight = o.MaxFrameHeight,
+            MaxSizeChangesPerMinute = o.MaxSizeChangesPerMinute,
         };
     }
 }

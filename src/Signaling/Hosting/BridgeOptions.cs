@@ -42,4 +42,11 @@ public sealed class WebRtcOptions
 
     public int StartBitrateKbps { get; set; } = 1000;
     public int MaxBitrateKbps { get; set; } = 2500;
+
+    /// <summary>Largest incoming frame decoded (either orientation); larger keyframes are dropped before decoding.</summary>
+    public int MaxFrameWidth { get; set; } = 1920;
+    public int MaxFrameHeight { get; set; } = 1080;
+
+    /// <summary>Incoming frame size changes accepted per minute; keyframes of a new size beyond it are dropped.</summary>
+    public int MaxSizeChangesPerMinute { get; set; } = 10;
 }

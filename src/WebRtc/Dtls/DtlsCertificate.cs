@@ -4,8 +4,9 @@ using System.Security.Cryptography.X509Certificates;
 namespace WebRtcBridge.WebRtc.Dtls;
 
 /// <summary>
-/// A self-signed ECDSA P-256 certificate made with .NET and loaded into OpenSSL (design notes §1.4). One process-wide
-/// <see cref="Default"/> is shared by all transports, as mediasoup does; tests can create their own.
+/// A self-signed ECDSA P-256 certificate made with .NET and loaded into OpenSSL. Connections get theirs from a
+/// <see cref="DtlsCertificateProvider"/>, which replaces it after a configured age (sessions keep the one they started
+/// with); <see cref="Default"/> is a process-wide one for transports created without a certificate.
 /// </summary>
 public sealed class DtlsCertificate : IDisposable
 {
@@ -13,6 +14,7 @@ public sealed class DtlsCertificate : IDisposable
 
     private readonly DtlsContext _context;
     private readonly byte[] _der;
+    private int _leases = 1; // provider-managed certificates: the provider's own lease plus one per connection
 
     private DtlsCertificate(byte[] der, DtlsContext context, DateTimeOffset notBefore, DateTimeOffset notAfter)
     {
@@ -43,6 +45,9 @@ public sealed class DtlsCertificate : IDisposable
     /// valid from one day ago for <paramref name="validity"/> (default 30 days), ECDSA with SHA-256.
     /// </summary>
     public static DtlsCertificate Create(string commonName = "WebRtcBridge", TimeSpan? validity = null)
+        => Create(commonName, validity, DateTimeOffset.UtcNow);
+
+    internal static DtlsCertificate Create(string commonName, TimeSpan? validity, DateTimeOffset now)
     {
         var lifetime = validity ?? TimeSpan.FromDays(30);
         if (lifetime <= TimeSpan.Zero) throw new DtlsException("certificate validity must be positive");
@@ -55,7 +60,6 @@ public sealed class DtlsCertificate : IDisposable
         serial[0] &= 0x7F; // positive INTEGER (RFC 5280 §4.1.2.2)
         serial[0] |= 0x01; // and no leading zero byte
 
-        var now = DateTimeOffset.UtcNow;
         var notBefore = now.AddDays(-1);
         var notAfter = now + lifetime;
         using var certificate = request.Create(subject, X509SignatureGenerator.CreateForECDsa(key), notBefore, notAfter, serial);
@@ -70,6 +74,18 @@ public sealed class DtlsCertificate : IDisposable
         {
             CryptographicOperations.ZeroMemory(pkcs8);
         }
+    }
+
+    /// <summary>True once the OpenSSL context was freed (the last lease released).</summary>
+    internal bool IsReleased => Volatile.Read(ref _leases) <= 0;
+
+    /// <summary>Takes a lease (the provider holds the gate, so this never races the last release).</summary>
+    internal void AddLease() => Interlocked.Increment(ref _leases);
+
+    /// <summary>Returns a lease; the last one frees the OpenSSL context (live DTLS sessions hold their own reference to it).</summary>
+    internal void ReleaseLease()
+    {
+        if (Interlocked.Decrement(ref _leases) == 0) _context.Dispose();
     }
 
     /// <summary>Frees the OpenSSL context; transports already created keep their own reference.</summary>

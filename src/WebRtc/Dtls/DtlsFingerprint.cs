@@ -20,6 +20,9 @@ public sealed class DtlsFingerprint : IEquatable<DtlsFingerprint>
     /// <summary>Uppercase hex bytes joined by ':'.</summary>
     public string Value { get; }
 
+    /// <summary>Hash functions we accept from a peer's description: sha-256, sha-384, sha-512 (not sha-1).</summary>
+    public static bool IsStrongAlgorithm(string algorithm) => HashSize(algorithm) >= 32;
+
     /// <summary>Hash functions we can verify (RFC 8122 §5 names).</summary>
     public static bool IsSupportedAlgorithm(string algorithm) => HashSize(algorithm) > 0;
 

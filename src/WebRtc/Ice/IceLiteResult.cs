@@ -5,8 +5,8 @@ public enum IceLiteResult
 {
     /// <summary>Valid check: a success response was written; send it back to the source.</summary>
     Success,
-    /// <summary>Rejected: an error response (400/401/420/487) was written; send it back to the source.</summary>
+    /// <summary>Authenticated but rejected: a signed error response (400/420/487) was written; send it back to the source.</summary>
     ErrorResponse,
-    /// <summary>Silently dropped (malformed, bad FINGERPRINT, not a Binding request, agent closed); nothing to send.</summary>
+    /// <summary>Silently dropped (malformed, bad FINGERPRINT, unauthenticated, replayed, a response, agent closed); nothing to send.</summary>
     Dropped,
 }

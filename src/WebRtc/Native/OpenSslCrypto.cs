@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 
 namespace WebRtcBridge.WebRtc.Native;
 
-/// <summary>libcrypto 3.0 exports used by DTLS-SRTP: memory BIOs, DER decoding, digests, the error queue.</summary>
+/// <summary>libcrypto 3.0 exports used by DTLS-SRTP: memory BIOs, DER decoding, digests, AES-GCM (SRTP), the error queue.</summary>
 internal static unsafe partial class OpenSslCrypto
 {
     [LibraryImport(NativeLibraries.Crypto)]
@@ -54,6 +54,39 @@ internal static unsafe partial class OpenSslCrypto
 
     [LibraryImport(NativeLibraries.Crypto)]
     internal static partial IntPtr EVP_sha512();
+
+    // ---- EVP AES-GCM (SRTP AEAD_AES_128_GCM, RFC 7714): authentication failure is a return value, not an exception ----
+
+    internal const int EVP_CTRL_GCM_SET_IVLEN = 0x9;
+    internal const int EVP_CTRL_GCM_GET_TAG = 0x10;
+    internal const int EVP_CTRL_GCM_SET_TAG = 0x11;
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    internal static partial EvpCipherCtxHandle EVP_CIPHER_CTX_new();
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    internal static partial void EVP_CIPHER_CTX_free(IntPtr ctx);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    internal static partial IntPtr EVP_aes_128_gcm();
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    internal static partial IntPtr EVP_aes_256_gcm();
+
+    /// <summary><paramref name="enc"/>: 1 encrypt, 0 decrypt, -1 unchanged. Null cipher/key/iv keep the current ones.</summary>
+    [LibraryImport(NativeLibraries.Crypto)]
+    internal static partial int EVP_CipherInit_ex(EvpCipherCtxHandle ctx, IntPtr cipher, IntPtr engine, byte* key, byte* iv, int enc);
+
+    /// <summary>With <paramref name="output"/> null, <paramref name="input"/> is additional authenticated data.</summary>
+    [LibraryImport(NativeLibraries.Crypto)]
+    internal static partial int EVP_CipherUpdate(EvpCipherCtxHandle ctx, byte* output, int* outputLength, byte* input, int inputLength);
+
+    /// <summary>Decrypting: returns 1 only when the tag set with EVP_CTRL_GCM_SET_TAG verifies.</summary>
+    [LibraryImport(NativeLibraries.Crypto)]
+    internal static partial int EVP_CipherFinal_ex(EvpCipherCtxHandle ctx, byte* output, int* outputLength);
+
+    [LibraryImport(NativeLibraries.Crypto)]
+    internal static partial int EVP_CIPHER_CTX_ctrl(EvpCipherCtxHandle ctx, int type, int arg, void* ptr);
 
     [LibraryImport(NativeLibraries.Crypto)]
     internal static partial CULong ERR_get_error();

@@ -80,3 +80,15 @@ internal sealed class EvpPkeyHandle : OpenSslHandle
         return true;
     }
 }
+
+/// <summary>An <c>EVP_CIPHER_CTX*</c>; freed with <c>EVP_CIPHER_CTX_free</c> (which also wipes the key schedule).</summary>
+internal sealed class EvpCipherCtxHandle : OpenSslHandle
+{
+    public EvpCipherCtxHandle() { }
+
+    protected override bool ReleaseHandle()
+    {
+        OpenSslCrypto.EVP_CIPHER_CTX_free(handle);
+        return true;
+    }
+}

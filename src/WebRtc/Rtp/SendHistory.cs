@@ -15,6 +15,7 @@ public sealed class SendHistory
     private readonly ushort[] _seqs;
     private readonly long[] _storedMs;
     private readonly long[] _lastResendMs;
+    private readonly byte[] _resends;
     private readonly int _mask;
 
     /// <summary>
@@ -22,8 +23,10 @@ public sealed class SendHistory
     /// <paramref name="maxPacketSize"/> bytes. The default 1024 × 1500 (1.5 MB) keeps 1 s of video up to 1024
     /// packets/s (about 9 Mbit/s of 1100-byte payloads); <see cref="EvictedYoungerThanOneSecond"/> shows when it does not.
     /// </summary>
-    public SendHistory(int capacity = 1024, int maxPacketSize = 1500, long maxAgeMs = 2000)
+    public SendHistory(int capacity = 1024, int maxPacketSize = 1500, long maxAgeMs = 2000, int maxResendsPerPacket = DefaultMaxResendsPerPacket)
     {
+        if (maxResendsPerPacket is < 1 or > 255) throw new ArgumentOutOfRangeException(nameof(maxResendsPerPacket));
+        MaxResendsPerPacket = maxResendsPerPacket;
         if (capacity is < 1 or > 32768) throw new ArgumentOutOfRangeException(nameof(capacity));
         ArgumentOutOfRangeException.ThrowIfLessThan(maxPacketSize, 12);
         int c = 16;
@@ -37,7 +40,17 @@ public sealed class SendHistory
         _seqs = new ushort[c];
         _storedMs = new long[c];
         _lastResendMs = new long[c];
+        _resends = new byte[c];
     }
+
+    /// <summary>Default <see cref="MaxResendsPerPacket"/>: a packet lost three times in a row is better given up (the receiver asks for a keyframe).</summary>
+    public const int DefaultMaxResendsPerPacket = 3;
+
+    /// <summary>A packet is resent at most this often, however many NACKs name it.</summary>
+    public int MaxResendsPerPacket { get; }
+
+    /// <summary>Retransmissions refused because the packet was already resent <see cref="MaxResendsPerPacket"/> times.</summary>
+    public long RefusedOverResendLimit { get; private set; }
 
     /// <summary>Slots (a power of two dividing 65536).</summary>
     public int Capacity { get; }
@@ -82,6 +95,7 @@ public sealed class SendHistory
         _seqs[slot] = seq;
         _storedMs[slot] = nowMs;
         _lastResendMs[slot] = long.MinValue;
+        _resends[slot] = 0;
         Stored++;
         return true;
     }
@@ -95,10 +109,19 @@ public sealed class SendHistory
 
     /// <summary>
     /// Copies the stored packet <paramref name="seq"/> into <paramref name="destination"/> for resending (the caller
-    /// then SRTP-protects it). Refuses (counted) when missing/expired, or when it was already resent less than
-    /// <paramref name="minResendIntervalMs"/> (≈ RTT) ago.
+    /// then SRTP-protects it). Refuses (counted) when missing/expired, when it was already resent less than
+    /// <paramref name="minResendIntervalMs"/> (≈ RTT) ago, or <see cref="MaxResendsPerPacket"/> times already.
     /// </summary>
     public bool TryGetForRetransmission(ushort seq, long nowMs, int minResendIntervalMs, Span<byte> destination, out int length)
+        => TryGetForRetransmission(seq, nowMs, minResendIntervalMs, destination, out length, null, 0, 0);
+
+    /// <summary>
+    /// Like <see cref="TryGetForRetransmission(ushort, long, int, Span{byte}, out int)"/>, and the packet's bytes plus
+    /// <paramref name="overheadBytes"/> (SRTP tag) must also fit in <paramref name="budget"/> at
+    /// <paramref name="sendBitrateBps"/>; a refusal there leaves the packet's resend count unchanged.
+    /// </summary>
+    public bool TryGetForRetransmission(ushort seq, long nowMs, int minResendIntervalMs, Span<byte> destination, out int length,
+        RetransmissionBudget? budget, long sendBitrateBps, int overheadBytes)
     {
         length = 0;
         int slot = seq & _mask;
@@ -112,10 +135,17 @@ public sealed class SendHistory
             SuppressedResends++;
             return false;
         }
+        if (_resends[slot] >= MaxResendsPerPacket)
+        {
+            RefusedOverResendLimit++;
+            return false;
+        }
         int n = _lengths[slot];
         if (destination.Length < n) throw new ArgumentException("destination smaller than the stored packet", nameof(destination));
+        if (budget is not null && !budget.TryConsume(n + overheadBytes, sendBitrateBps, nowMs)) return false;
         _slab.AsSpan(slot * MaxPacketSize, n).CopyTo(destination);
         _lastResendMs[slot] = nowMs;
+        _resends[slot]++;
         Retransmitted++;
         length = n;
         return true;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using WebRtcBridge.WebRtc.Dtls;
 using WebRtcBridge.WebRtc.Ice;
 
 namespace WebRtcBridge.WebRtc.Sdp;
@@ -95,24 +96,31 @@ internal static class SdpMediaReader
     public static string? Attribute(SessionDescription s, MediaDescription m, string name) =>
         m.GetAttribute(name) ?? s.GetAttribute(name);
 
-    /// <summary>The fingerprint (media level first, sha-256 preferred), normalised; throws when malformed.</summary>
+    /// <summary>
+    /// The fingerprint (media level first; of several, the strongest hash), normalised; null when absent. Throws when
+    /// malformed, or when only hashes weaker than sha-256 are offered (sha-1 and md5 are no longer collision-resistant,
+    /// so they cannot bind the DTLS certificate to this description).
+    /// </summary>
     public static (string Algorithm, string Value)? Fingerprint(SessionDescription s, MediaDescription m, string side)
     {
-        (string, string)? first = null;
         foreach (var list in new[] { m.Attributes, s.Attributes })
         {
+            (string Algorithm, string Value)? best = null;
+            string? weak = null;
             foreach (var v in SdpAttributes.All(list, "fingerprint"))
             {
                 var parts = v.Split(' ', StringSplitOptions.RemoveEmptyEntries);
                 if (parts.Length != 2 || !IsHexPairs(parts[1]))
                     throw new SdpNegotiationException($"{side} has a malformed a=fingerprint");
-                var fp = (parts[0].ToLowerInvariant(), parts[1].ToUpperInvariant());
-                if (fp.Item1 == "sha-256") return fp;
-                first ??= fp;
+                var fp = (Algorithm: parts[0].ToLowerInvariant(), Value: parts[1].ToUpperInvariant());
+                if (!DtlsFingerprint.IsStrongAlgorithm(fp.Algorithm)) { weak ??= fp.Algorithm; continue; }
+                if (best is null || DtlsFingerprint.HashSize(fp.Algorithm) > DtlsFingerprint.HashSize(best.Value.Algorithm)) best = fp;
             }
-            if (first != null) return first;
+            if (best is not null) return best;
+            if (weak is not null)
+                throw new SdpNegotiationException($"{side} has only a '{weak}' DTLS fingerprint: sha-256, sha-384 or sha-512 is required");
         }
-        return first;
+        return null;
     }
 
     /// <summary>a=setup, media level first; absent means "active" (RFC 4145 §4). Throws on holdconn/unknown.</summary>

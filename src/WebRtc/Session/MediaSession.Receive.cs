@@ -13,6 +13,7 @@ internal sealed partial class MediaSession
     private readonly KeyframeRequestThrottle _pliThrottle = new(300);
     private readonly RembEstimator _remb;
     private Vp8Decoder? _decoder;
+    private readonly FrameSizeGuard _sizeGuard;
     private uint _remoteSsrc;
     private bool _remoteSsrcKnown;
     private bool _decoderNeedsKeyFrame;
@@ -61,7 +62,17 @@ internal sealed partial class MediaSession
         if (frame.IsKeyFrame) _nack.OnKeyframe(frame.FirstSequenceNumber);
         EncodedFrameReceived?.Invoke(new EncodedFrameInfo(frame.Data.Length, frame.RtpTimestamp, frame.IsKeyFrame, frame.ReceiveTimeMs));
         if (!_options.DecodeIncoming) return;
-        _decoder ??= new Vp8Decoder();
+        // Size limits from the keyframe header, before libvpx allocates for it (counted; no decode, no encoder churn).
+        var verdict = _sizeGuard.Check(frame.Data, frame.ReceiveTimeMs);
+        if (verdict != FrameSizeVerdict.Accept)
+        {
+            // Over the size-change budget: ask for a keyframe (throttled PLI) so the stream resumes at the current size
+            // or once the budget allows; too large: nothing (asking again would only bring another one).
+            if (verdict == FrameSizeVerdict.TooManySizeChanges) _decoderNeedsKeyFrame = true;
+            return;
+        }
+        int maxSide = Math.Max(_options.MaxFrameWidth, _options.MaxFrameHeight); // the guard checked orientation
+        _decoder ??= new Vp8Decoder(maxWidth: maxSide, maxHeight: maxSide);
         var decodeStart = System.Diagnostics.Stopwatch.GetTimestamp();
         var status = _decoder.Decode(frame.Data, out var picture);
         Interlocked.Add(ref _decodeTicks, System.Diagnostics.Stopwatch.GetTimestamp() - decodeStart);

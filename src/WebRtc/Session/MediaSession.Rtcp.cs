@@ -9,6 +9,12 @@ namespace WebRtcBridge.WebRtc.Session;
 internal sealed partial class MediaSession
 {
     private const int NackIntervalMs = 20; // libwebrtc nack_module process interval
+    /// <summary>
+    /// Lowest RTT the peer can make us act on (ms). The RTT comes from the peer's LSR/DLSR (RFC 3550 §6.4.1), which it
+    /// controls: a tiny one would let it re-NACK (and us resend) a packet every few ms. 20 ms is below any real path
+    /// through the internet and above loopback noise; the reported <c>roundTripTime</c> stays unfloored.
+    /// </summary>
+    internal const int RttFloorMs = 20;
     private readonly byte[] _rtcpBuffer = new byte[BufferSize];
     private readonly ushort[] _nackBatch = new ushort[256];
     private readonly ushort[] _nackRequested = new ushort[512];
@@ -82,8 +88,11 @@ internal sealed partial class MediaSession
         if (arrivalNtp == 0) arrivalNtp = NtpClock.Now();
         if (!RoundTripTime.TryCompute(block, arrivalNtp, out double rtt)) return;
         _rttMs = rtt;
-        _nack.RttMs = Math.Clamp((int)Math.Ceiling(rtt), 5, 1000);
+        _nack.RttMs = Math.Clamp((int)Math.Ceiling(rtt), RttFloorMs, 1000);
     }
+
+    // The RTT used to space our resends of one packet: the measured one, never below RttFloorMs (none yet: the floor).
+    private int FlooredRttMs => Math.Clamp((int)Math.Ceiling(_rttMs ?? RttFloorMs), RttFloorMs, 1000);
 
     private void SendNacks(long nowMs)
     {

@@ -20,6 +20,7 @@ internal sealed partial class MediaSession
     private readonly byte[] _packetBuffer = new byte[BufferSize];
     private readonly byte[] _retransmitBuffer = new byte[BufferSize];
     private readonly SendHistory _history = new(capacity: 1024, maxPacketSize: BufferSize, maxAgeMs: 2000);
+    private readonly RetransmissionBudget _retransmitBudget = new();
     private readonly RtpSendStatistics _sendStats;
     private readonly long _clockOrigin;
     private readonly uint _rtpClockBase;
@@ -106,14 +107,16 @@ internal sealed partial class MediaSession
         Interlocked.Increment(ref _framesSent);
     }
 
-    // RFC 4585 §6.2.1: resend each requested packet unchanged (same SSRC and seq; no RTX negotiated), at most once per RTT.
+    // RFC 4585 §6.2.1: resend each requested packet unchanged (same SSRC and seq; no RTX negotiated), at most once per
+    // RTT (floored: see RttFloorMs), at most SendHistory.DefaultMaxResendsPerPacket times, within the retransmission budget.
     private void Retransmit(ushort seq, long nowMs)
     {
         lock (_outGate)
         {
             if (_closed) return;
-            int minInterval = Math.Max(5, (int)(_rttMs ?? 20));
-            if (!_history.TryGetForRetransmission(seq, nowMs, minInterval, _retransmitBuffer, out int length)) return;
+            long sendBps = Volatile.Read(ref _bitrateKbps) * 1000L;
+            if (!_history.TryGetForRetransmission(seq, nowMs, FlooredRttMs, _retransmitBuffer, out int length,
+                    _retransmitBudget, sendBps, _srtp.Outbound.RtpOverhead)) return;
             if (!_srtp.Outbound.TryProtectRtp(_retransmitBuffer, length, out int protectedLength)) { _protectFailures++; return; }
             _sink(_retransmitBuffer.AsSpan(0, protectedLength));
         }

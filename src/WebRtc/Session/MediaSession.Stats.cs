@@ -15,6 +15,7 @@ internal sealed partial class MediaSession
         }
         var encoder = _encoder;
         long available = Interlocked.Read(ref _availableOutgoingBps);
+        var refusals = RetransmitRefusals();
         return s with
         {
             FramesReceived = _framesReceived,
@@ -22,7 +23,9 @@ internal sealed partial class MediaSession
             TotalDecodeTime = (double)Interlocked.Read(ref _decodeTicks) / System.Diagnostics.Stopwatch.Frequency,
             TotalEncodeTime = (double)Interlocked.Read(ref _encodeTicks) / System.Diagnostics.Stopwatch.Frequency,
             KeyFramesDecoded = _keyFramesDecoded,
-            FramesDropped = _assembler.FramesDropped + _decodeFailures,
+            FramesDropped = _assembler.FramesDropped + _decodeFailures + _sizeGuard.TooLarge + _sizeGuard.TooManySizeChanges + _sizeGuard.DroppedAwaitingKeyFrame,
+            FramesDroppedTooLarge = _sizeGuard.TooLarge,
+            FramesDroppedSizeChanges = _sizeGuard.TooManySizeChanges,
             PacketsReceived = _packetsReceived,
             PacketsLost = lost,
             Jitter = jitter,
@@ -46,6 +49,13 @@ internal sealed partial class MediaSession
             SrtpReplayDrops = _srtp.Inbound.ReplayDrops,
             MalformedPackets = s.MalformedPackets + Interlocked.Read(ref _malformed) + _srtp.Inbound.MalformedDrops,
             ByeReceived = _byeReceived,
+            RetransmissionsOverBudget = refusals.Budget,
+            RetransmissionsOverPacketLimit = refusals.PacketLimit,
         };
+    }
+
+    private (long Budget, long PacketLimit) RetransmitRefusals()
+    {
+        lock (_outGate) return (_retransmitBudget.Refused, _history.RefusedOverResendLimit);
     }
 }

@@ -48,6 +48,7 @@ internal sealed partial class MediaSession : IDisposable
         _bitrateKbps = Math.Clamp(options.StartBitrateKbps, options.MinBitrateKbps, options.MaxBitrateKbps);
         _remb = new RembEstimator(_bitrateKbps * 1000L, options.MinBitrateKbps * 1000L, options.MaxBitrateKbps * 1000L);
         _assembler = new FrameAssembler(OnAssembledFrame);
+        _sizeGuard = new FrameSizeGuard(options.MaxFrameWidth, options.MaxFrameHeight, options.MaxSizeChangesPerMinute);
         _clockOrigin = Environment.TickCount64;
         _rtpClockBase = (uint)Random.Shared.Next();
     }

@@ -1,24 +1,31 @@
 using System.Buffers.Binary;
-using System.Security.Cryptography;
 
 namespace WebRtcBridge.WebRtc.Srtp;
 
-/// <summary>AEAD_AES_128_GCM for SRTP and SRTCP (RFC 7714), 16-byte tag.</summary>
+/// <summary>
+/// AEAD_AES_128_GCM for SRTP and SRTCP (RFC 7714), 16-byte tag, over OpenSSL EVP: a forged packet is a false return,
+/// never an exception. The cipher contexts are made on first use, so a context that only protects (or only
+/// unprotects) holds two of them, not four.
+/// </summary>
 internal sealed class AesGcmTransform : SrtpTransform
 {
-    private const int TagLength = 16;
-    private readonly AesGcm _rtp;
-    private readonly AesGcm _rtcp;
+    private const int TagLength = OpenSslAesGcm.TagLength;
+    private readonly SrtpSessionKeys _keys;
     private readonly byte[] _rtpSalt;
     private readonly byte[] _rtcpSalt;
+    private OpenSslAesGcm? _rtpEncrypt, _rtpDecrypt, _rtcpEncrypt, _rtcpDecrypt;
 
     public AesGcmTransform(SrtpSessionKeys keys)
     {
-        _rtp = new AesGcm(keys.RtpEncryptionKey, TagLength);
-        _rtcp = new AesGcm(keys.RtcpEncryptionKey, TagLength);
+        _keys = keys;
         _rtpSalt = keys.RtpSalt;
         _rtcpSalt = keys.RtcpSalt;
     }
+
+    private OpenSslAesGcm RtpEncrypt => _rtpEncrypt ??= new OpenSslAesGcm(_keys.RtpEncryptionKey, encrypt: true);
+    private OpenSslAesGcm RtpDecrypt => _rtpDecrypt ??= new OpenSslAesGcm(_keys.RtpEncryptionKey, encrypt: false);
+    private OpenSslAesGcm RtcpEncrypt => _rtcpEncrypt ??= new OpenSslAesGcm(_keys.RtcpEncryptionKey, encrypt: true);
+    private OpenSslAesGcm RtcpDecrypt => _rtcpDecrypt ??= new OpenSslAesGcm(_keys.RtcpEncryptionKey, encrypt: false);
 
     public override int RtpTagLength => TagLength;
     public override int RtcpTrailerLength => TagLength + 4;
@@ -49,7 +56,7 @@ internal sealed class AesGcmTransform : SrtpTransform
         Span<byte> iv = stackalloc byte[12];
         RtpIv(iv, ssrc, roc, seq);
         Span<byte> payload = packet.Slice(headerLength, length - headerLength);
-        _rtp.Encrypt(iv, payload, payload, packet.Slice(length, TagLength), packet.Slice(0, headerLength)); // AAD = header (§8.2)
+        RtpEncrypt.Encrypt(iv, payload, packet.Slice(length, TagLength), packet.Slice(0, headerLength)); // AAD = header (§8.2)
         return length + TagLength;
     }
 
@@ -59,15 +66,7 @@ internal sealed class AesGcmTransform : SrtpTransform
         RtpIv(iv, ssrc, roc, seq);
         int end = length - TagLength;
         Span<byte> payload = packet.Slice(headerLength, end - headerLength);
-        try
-        {
-            _rtp.Decrypt(iv, payload, packet.Slice(end, TagLength), payload, packet.Slice(0, headerLength));
-            return true;
-        }
-        catch (CryptographicException)
-        {
-            return false; // AuthenticationTagMismatchException
-        }
+        return RtpDecrypt.TryDecrypt(iv, payload, packet.Slice(end, TagLength), packet.Slice(0, headerLength));
     }
 
     public override int ProtectRtcp(Span<byte> packet, int length, uint ssrc, uint index)
@@ -79,7 +78,7 @@ internal sealed class AesGcmTransform : SrtpTransform
         packet.Slice(0, 8).CopyTo(aad);
         BinaryPrimitives.WriteUInt32BigEndian(aad.Slice(8), 0x8000_0000u | index);
         Span<byte> body = packet.Slice(8, length - 8);
-        _rtcp.Encrypt(iv, body, body, packet.Slice(length, TagLength), aad);
+        RtcpEncrypt.Encrypt(iv, body, packet.Slice(length, TagLength), aad);
         aad.Slice(8, 4).CopyTo(packet.Slice(length + TagLength));
         return length + TagLength + 4;
     }
@@ -89,36 +88,27 @@ internal sealed class AesGcmTransform : SrtpTransform
         Span<byte> iv = stackalloc byte[12];
         RtcpIv(iv, ssrc, index);
         int tagStart = length - 4 - TagLength;
-        try
+        if (encrypted)
         {
-            if (encrypted)
-            {
-                Span<byte> aad = stackalloc byte[12];
-                packet.Slice(0, 8).CopyTo(aad);
-                packet.Slice(length - 4, 4).CopyTo(aad.Slice(8));
-                Span<byte> body = packet.Slice(8, tagStart - 8);
-                _rtcp.Decrypt(iv, body, packet.Slice(tagStart, TagLength), body, aad);
-            }
-            else
-            {
-                // RFC 7714 §9.2 (E = 0): AAD = whole RTCP packet || E|index, empty plaintext. Make the AAD contiguous
-                // by moving E|index over the start of the tag (the tag is saved first).
-                Span<byte> tag = stackalloc byte[TagLength];
-                packet.Slice(tagStart, TagLength).CopyTo(tag);
-                packet.Slice(length - 4, 4).CopyTo(packet.Slice(tagStart));
-                _rtcp.Decrypt(iv, ReadOnlySpan<byte>.Empty, tag, Span<byte>.Empty, packet.Slice(0, tagStart + 4));
-            }
-            return tagStart;
+            Span<byte> aad = stackalloc byte[12];
+            packet.Slice(0, 8).CopyTo(aad);
+            packet.Slice(length - 4, 4).CopyTo(aad.Slice(8));
+            Span<byte> body = packet.Slice(8, tagStart - 8);
+            return RtcpDecrypt.TryDecrypt(iv, body, packet.Slice(tagStart, TagLength), aad) ? tagStart : -1;
         }
-        catch (CryptographicException)
-        {
-            return -1;
-        }
+        // RFC 7714 §9.2 (E = 0): AAD = whole RTCP packet || E|index, empty plaintext. Make the AAD contiguous
+        // by moving E|index over the start of the tag (the tag is saved first).
+        Span<byte> tag = stackalloc byte[TagLength];
+        packet.Slice(tagStart, TagLength).CopyTo(tag);
+        packet.Slice(length - 4, 4).CopyTo(packet.Slice(tagStart));
+        return RtcpDecrypt.TryDecrypt(iv, Span<byte>.Empty, tag, packet.Slice(0, tagStart + 4)) ? tagStart : -1;
     }
 
     public override void Dispose()
     {
-        _rtp.Dispose();
-        _rtcp.Dispose();
+        _rtpEncrypt?.Dispose();
+        _rtpDecrypt?.Dispose();
+        _rtcpEncrypt?.Dispose();
+        _rtcpDecrypt?.Dispose();
     }
 }

@@ -71,7 +71,7 @@ public class IceControllingAgentTests
         Assert.Equal(IceState.Connected, h.Server.State);
         Assert.True(h.Server.IsNominated);
         Assert.Equal(ClientEp, h.Server.SelectedEndpoint);
-        Assert.Equal(0, h.Server.BadRequests + h.Server.Unauthorized + h.Server.RoleConflicts);
+        Assert.Equal(0, h.Server.BadRequests + h.Server.DroppedUnauthenticated + h.Server.RoleConflicts);
     }
 
     [Fact]

@@ -6,8 +6,8 @@ namespace WebRtcBridge.WebRtc.Tests.Ice;
 
 public class IceLiteAgentTests
 {
-    private const string ServerUfrag = "srvU", ServerPwd = "srvPassword0123456789abcd";
-    private const string ClientUfrag = "cliU";
+    internal const string ServerUfrag = "srvU", ServerPwd = "srvPassword0123456789abcd";
+    internal const string ClientUfrag = "cliU";
     private static readonly IPEndPoint Browser = new(IPAddress.Parse("10.255.0.2"), 50000);
 
     // A browser-like check: USERNAME srv:cli, PRIORITY, ICE-CONTROLLING, [USE-CANDIDATE], MI, FINGERPRINT.
@@ -29,7 +29,7 @@ public class IceLiteAgentTests
         return buf[..w.Length];
     }
 
-    private static (IceLiteResult Result, byte[] Response) Send(IceLiteAgent agent, byte[] request, long now, IPEndPoint? from = null)
+    internal static (IceLiteResult Result, byte[] Response) Send(IceLiteAgent agent, byte[] request, long now, IPEndPoint? from = null)
     {
         var resp = new byte[IceLiteAgent.MinResponseBufferSize];
         var r = agent.HandleStunRequest(request, from ?? Browser, resp, out int len, now);
@@ -82,22 +82,25 @@ public class IceLiteAgentTests
     [InlineData("srvX:cliU")]   // not our ufrag
     [InlineData("srvU:other")]  // not the remote ufrag from the offer
     [InlineData("srvU")]
-    public void WrongUsername_401Unsigned(string username)
+    public void WrongUsername_DroppedSilently_NoReflectedError(string username)
     {
         var agent = new IceLiteAgent(ServerUfrag, ServerPwd, ClientUfrag);
         var (result, resp) = Send(agent, Check(username), 0);
-        AssertError(result, resp, 401, signed: false);
-        Assert.Equal(1, agent.Unauthorized);
+        Assert.Equal(IceLiteResult.Dropped, result);
+        Assert.Empty(resp);
+        Assert.Equal(1, agent.DroppedUnauthenticated);
         Assert.NotEqual(IceState.Connected, agent.State);
         Assert.Null(agent.SelectedEndpoint);
     }
 
     [Fact]
-    public void WrongPassword_401()
+    public void WrongPassword_DroppedSilently()
     {
         var agent = new IceLiteAgent(ServerUfrag, ServerPwd, ClientUfrag);
         var (result, resp) = Send(agent, Check(pwd: "notTheServerPassword0123"), 0);
-        AssertError(result, resp, 401, signed: false);
+        Assert.Equal(IceLiteResult.Dropped, result);
+        Assert.Empty(resp);
+        Assert.Equal(1, agent.DroppedUnauthenticated);
         Assert.Null(agent.SelectedEndpoint);
     }
 
@@ -113,18 +116,27 @@ public class IceLiteAgentTests
         Assert.Equal(1, agent.DroppedBadFingerprint);
     }
 
-    [Theory]
-    [InlineData(false, true, true)]  // no PRIORITY
-    [InlineData(true, false, true)]  // no MESSAGE-INTEGRITY
-    [InlineData(true, true, false)]  // no FINGERPRINT
-    public void MissingRequiredAttribute_400(bool priority, bool integrity, bool fingerprint)
+    [Fact]
+    public void MissingPriority_400Signed()
     {
         var agent = new IceLiteAgent(ServerUfrag, ServerPwd, ClientUfrag);
-        var (result, resp) = Send(agent, Check(priority: priority, integrity: integrity, fingerprint: fingerprint), 0);
-        Assert.Equal(IceLiteResult.ErrorResponse, result);
-        Assert.True(StunMessage.TryParse(resp, out var m));
-        Assert.Equal(400, m.ErrorCode);
+        var (result, resp) = Send(agent, Check(priority: false), 0);
+        AssertError(result, resp, 400, signed: true);
         Assert.Equal(1, agent.BadRequests);
+        Assert.Null(agent.SelectedEndpoint);
+    }
+
+    [Theory]
+    [InlineData(false, true)]  // no MESSAGE-INTEGRITY
+    [InlineData(true, false)]  // no FINGERPRINT
+    public void MissingIntegrityOrFingerprint_DroppedSilently(bool integrity, bool fingerprint)
+    {
+        var agent = new IceLiteAgent(ServerUfrag, ServerPwd, ClientUfrag);
+        var (result, resp) = Send(agent, Check(integrity: integrity, fingerprint: fingerprint), 0);
+        Assert.Equal(IceLiteResult.Dropped, result);
+        Assert.Empty(resp);
+        Assert.Equal(1, agent.DroppedUnauthenticated);
+        Assert.Equal(0, agent.BadRequests);
         Assert.Null(agent.SelectedEndpoint);
     }
 
@@ -261,10 +273,10 @@ public class IceLiteAgentTests
             }
             if (len > 0) Assert.True(StunMessage.TryParse(resp.AsSpan(0, len), out _));
         }
-        Assert.True(agent.DroppedBadFingerprint + agent.DroppedMalformed + agent.Unauthorized + agent.BadRequests > 2500);
+        Assert.True(agent.DroppedBadFingerprint + agent.DroppedMalformed + agent.DroppedUnauthenticated + agent.BadRequests > 2500);
     }
 
-    private static void AssertError(IceLiteResult result, byte[] resp, int code, bool signed)
+    internal static void AssertError(IceLiteResult result, byte[] resp, int code, bool signed)
     {
         Assert.Equal(IceLiteResult.ErrorResponse, result);
         Assert.True(StunMessage.TryParse(resp, out var m));
