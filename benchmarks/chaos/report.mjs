@@ -38,7 +38,7 @@ function evidence(r) {
 
 function session(fig) {
   const states = fig.states.join("/") || "?";
-  return `${fig.sameConnection ? "same" : "**reconnected**"}; connected ${fig.connectedSamples}/${fig.samples} s (${states})`;
+  return `${fig.sameConnection ? "same" : "**reconnected**"}; connected in ${fig.connectedSamples}/${fig.samples} samples (${states})`;
 }
 
 export function renderReport({ o, m, started, minutes, loadBefore, loadAfter, figures, recoveryTail, final, health, trouble }) {
@@ -67,12 +67,13 @@ export function renderReport({ o, m, started, minutes, loadBefore, loadAfter, fi
     "",
     `**Survived all phases: ${survived ? "yes" : "NO"}. Recovered: ${recovered ? "yes" : "NO"}** ` +
       `(last 10 s of recovery: ${f(fpsOf(recoveryTail), 1)} fps back vs ${f(fpsOf(base), 1)} at baseline, ` +
-      `longest freeze ${f(recoveryTail.maxGapMs)} ms, RTT p50 ${f(recoveryTail.rttP50)} ms, ` +
+      `longest freeze ${f(recoveryTail.maxGapMs)} ms, RTT p50 ${f(recoveryTail.rttP50)} ms (baseline ${f(base.rttP50)}), ` +
+      `server out ${f(recoveryTail.serverKbpsOut)} kbit/s (baseline ${f(base.serverKbpsOut)}), ` +
       `${recoveryTail.matchingShare === null ? "n/a" : f(100 * recoveryTail.matchingShare, 1) + " %"} right picture). ` +
       `Server at the end: ${health ? `${health.webrtcSessions ?? "?"} WebRTC session(s)` : "/health unreadable"}; ` +
       `${trouble.length} warning/error lines in its log${trouble.length ? ` (first: \`${trouble[0].slice(0, 160).replace(/`/g, "'")}\`)` : ""}.`,
     "",
-    "| phase | fps back (presented · checked) | browser sends (fps · bitrate) | longest freeze | round trip p50 / p95 | right picture | server in / out fps · out bitrate · RTP lost | returned size | session | impairment, as measured |",
+    "| phase | fps back (presented · checked) | browser sends (fps · bitrate) | longest freeze | round trip p50 / p95 | right picture | server in / out fps · out bitrate · RTP lost (server's count) | returned size | session | impairment, as measured |",
     "|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
