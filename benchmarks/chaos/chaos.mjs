@@ -12,7 +12,7 @@ import { chromium } from "playwright-core";
 import { chromiumArgs, fakeCameraFile } from "../../tests/browser/harness.mjs";
 import { Impairments } from "./impair.mjs";
 import { PageRecorder } from "./measure.mjs";
-import { renderReport, writeSection } from "./report.mjs";
+import { RECOVERED_RTT_FACTOR, renderReport, writeSection } from "./report.mjs";
 
 const here = dirname(fileURLToPath(import.meta.url));
 const env = (name) => {
@@ -55,7 +55,8 @@ const log = (text) => process.stderr.write(`[chaos ${new Date().toISOString().sl
 
 /** The relay as a child process, driven over its stdin; its JSON lines come back on stdout. */
 async function startRelay(o) {
-  const relay = spawn(process.execPath, [join(here, "relay.mjs"), "--listen", env("CHAOS_RELAY_LISTEN"),
+  // At a raised priority (it stands for the network, whose delays should not depend on how busy the CPU is).
+  const relay = spawn("nice", ["-n", "-10", process.execPath, join(here, "relay.mjs"), "--listen", env("CHAOS_RELAY_LISTEN"),
     "--target", env("CHAOS_RELAY_TARGET")], { stdio: ["pipe", "pipe", "inherit"] });
   const waiting = [];
   createInterface({ input: relay.stdout }).on("line", (line) => waiting.shift()?.(JSON.parse(line)));
@@ -178,12 +179,14 @@ async function main() {
     const figures = results.map((r) => ({ ...r, f: recorder.figures(r.from, r.to) }));
     const rec = results[results.length - 1];
     const recoveryTail = recorder.figures(rec.to - 10_000, rec.to);
+    const baseRtt = figures[0].f.rttP50;
+    const rttSettledS = baseRtt === null ? null : recorder.settledAfter(rec.from, rec.to, RECOVERED_RTT_FACTOR * baseRtt);
     const final = recorder.samples[recorder.samples.length - 1];
     let health = null;
     try { health = await (await fetch(`${BASE}/health`)).json(); } catch { /* reported as unknown */ }
     const report = renderReport({
       o, m, started, minutes: (Date.now() - started.getTime()) / 60000, loadBefore, loadAfter: m.load(),
-      figures, recoveryTail, final, health, trouble: serverTrouble(logFrom),
+      figures, recoveryTail, rttSettledS, final, health, trouble: serverTrouble(logFrom),
     });
     process.stdout.write(report.markdown + "\n");
     if (o.write) {

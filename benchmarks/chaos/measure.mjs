@@ -31,10 +31,24 @@ export class PageRecorder {
 
   /** Pulls what is new since the last poll. */
   async poll() {
-    const d = await this.page.evaluate(() => {
+    const d = await this.page.evaluate(async () => {
       const demo = window.bridgeDemo ?? {};
       const c = window.bridgeConnection;
+      // Where the round trip goes, from the browser's own stats: its jitter buffer (cumulative delay and frames
+      // emitted) and the network round trip of the selected candidate pair (STUN consent checks).
+      const pcStats = {};
+      if (c?.pc) {
+        for (const s of (await c.pc.getStats()).values()) {
+          if (s.type === "inbound-rtp" && s.kind === "video") {
+            Object.assign(pcStats, { jbDelay: s.jitterBufferDelay, jbEmitted: s.jitterBufferEmittedCount });
+          }
+          if (s.type === "candidate-pair" && s.nominated && s.state === "succeeded" && typeof s.currentRoundTripTime === "number") {
+            pcStats.iceRtt = s.currentRoundTripTime;
+          }
+        }
+      }
       return {
+        pcStats,
         now: performance.now(),
         log: demo.verify?.log ?? [], sentLog: demo.verify?.sentLog ?? [], rtp: demo.rtp ?? [],
         serverStats: demo.serverStats ?? {}, message: demo.message ?? "",
@@ -53,9 +67,24 @@ export class PageRecorder {
     for (const t of d.sentLog) if (t > tSent) this.sent.push(t);
     const tRtp = lastT(this.rtp, (e) => e.t);
     for (const e of d.rtp) if (e.t > tRtp) this.rtp.push(e);
-    this.samples.push({ t: d.now, server: d.serverStats, message: d.message, connectionState: d.connectionState,
+    this.samples.push({ t: d.now, pc: d.pcStats, server: d.serverStats, message: d.message, connectionState: d.connectionState,
       wsOpen: d.wsOpen, sameConnection: d.sameConnection });
     return d;
+  }
+
+  /**
+   * Seconds from `from` after which every following second of [from, to) had returned frames with a round-trip
+   * median at or below `maxRttMs`; null when that never held up to `to`.
+   */
+  settledAfter(from, to, maxRttMs) {
+    const seconds = Math.floor((to - from) / 1000);
+    let settled = null;
+    for (let k = seconds - 1; k >= 0; k--) {
+      const rtts = this.returned.filter((e) => e.t >= from + k * 1000 && e.t < from + (k + 1) * 1000 && e.rtt >= 0).map((e) => e.rtt);
+      if (!rtts.length || percentile(rtts, 50) > maxRttMs) break;
+      settled = k;
+    }
+    return settled;
   }
 
   /** Figures of the page-time window [from, to). */
@@ -85,6 +114,9 @@ export class PageRecorder {
     const lost = server.length > 1 ? server[server.length - 1].packetsLost - server[0].packetsLost : null;
     const dropped = server.length > 1 ? server[server.length - 1].framesDropped - server[0].framesDropped : null;
     const lastRtp = rtp[rtp.length - 1];
+    const jb = samples.filter((s) => typeof s.pc?.jbDelay === "number" && typeof s.pc?.jbEmitted === "number");
+    const jbFrames = jb.length > 1 ? jb[jb.length - 1].pc.jbEmitted - jb[0].pc.jbEmitted : 0;
+    const iceRtts = samples.map((s) => s.pc?.iceRtt).filter((x) => typeof x === "number").map((x) => x * 1000);
     return {
       secs,
       returned: inWindow.length,
@@ -101,6 +133,9 @@ export class PageRecorder {
       browserLimit: lastRtp?.limit ?? null,
       returnedSize: lastRtp?.w ? `${lastRtp.w}x${lastRtp.h}` : "?",
       nacksSent: delta("nack")?.value ?? null,
+      jitterBufferMs: jbFrames > 0 ? ((jb[jb.length - 1].pc.jbDelay - jb[0].pc.jbDelay) * 1000) / jbFrames : null,
+      iceRttMs: mean(iceRtts),
+      serverQueueMs: mean(server.map((s) => s.stages?.queueMs).filter((x) => typeof x === "number")),
       serverFpsIn: mean(server.map((s) => s.fpsIn)),
       serverFpsOut: mean(server.map((s) => s.fpsOut)),
       serverKbpsOut: mean(server.map((s) => s.bitrateKbps)),

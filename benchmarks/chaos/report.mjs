@@ -8,8 +8,10 @@ export const HEADING = "## Chaos run";
 export const RECOVERED_FPS_SHARE = 0.8;
 /** no freeze this long or longer, */
 export const RECOVERED_MAX_GAP_MS = 1000;
-/** and at least this share of checked frames showing the right (inverted) picture. */
+/** at least this share of checked frames showing the right (inverted) picture, */
 export const RECOVERED_MATCHING = 0.9;
+/** and a round-trip median at most this multiple of the baseline's. */
+export const RECOVERED_RTT_FACTOR = 2;
 
 const f = (x, d = 0) => (x === null || x === undefined || Number.isNaN(x) ? "n/a" : x.toFixed(d));
 const pct = (part, whole) => (whole > 0 ? `${((100 * part) / whole).toFixed(1)} %` : "n/a");
@@ -41,17 +43,18 @@ function session(fig) {
   return `${fig.sameConnection ? "same" : "**reconnected**"}; connected in ${fig.connectedSamples}/${fig.samples} samples (${states})`;
 }
 
-export function renderReport({ o, m, started, minutes, loadBefore, loadAfter, figures, recoveryTail, final, health, trouble }) {
+export function renderReport({ o, m, started, minutes, loadBefore, loadAfter, figures, recoveryTail, rttSettledS, final, health, trouble }) {
   const base = figures[0].f;
   const fpsOf = (x) => x.presentedFps ?? x.checkedFps;
   const survived = figures.every((r) => r.f.sameConnection && r.f.states.every((s) => s === "connected"))
     && final?.sameConnection && final?.connectionState === "connected" && final?.wsOpen;
   const recovered = fpsOf(recoveryTail) >= RECOVERED_FPS_SHARE * fpsOf(base)
-    && recoveryTail.maxGapMs < RECOVERED_MAX_GAP_MS && (recoveryTail.matchingShare ?? 0) >= RECOVERED_MATCHING;
+    && recoveryTail.maxGapMs < RECOVERED_MAX_GAP_MS && (recoveryTail.matchingShare ?? 0) >= RECOVERED_MATCHING
+    && recoveryTail.rttP50 !== null && base.rttP50 !== null && recoveryTail.rttP50 <= RECOVERED_RTT_FACTOR * base.rttP50;
   const rows = figures.map((r) => {
     const x = r.f;
     return `| ${r.phase.name} (${f(x.secs)} s) | ${f(fpsOf(x), 1)} · ${f(x.checkedFps, 1)} | ${f(x.sentFps, 1)} · ` +
-      `${f(x.browserSendKbps)} kbit/s | ${f(x.maxGapMs)} ms (at +${f(x.maxGapAtS, 1)} s) | ${f(x.rttP50)} / ${f(x.rttP95)} ms | ` +
+      `${f(x.browserSendKbps)} kbit/s | ${f(x.maxGapMs)} ms (at +${f(x.maxGapAtS, 1)} s) | ${f(x.rttP50)} / ${f(x.rttP95)} ms | ${f(x.jitterBufferMs)} ms · ${f(x.iceRttMs, 1)} ms | ` +
       `${x.matchingShare === null ? "n/a" : `${f(100 * x.matchingShare, 1)} %`} of ${x.verified} | ` +
       `${f(x.serverFpsIn, 1)} / ${f(x.serverFpsOut, 1)} · ${f(x.serverKbpsOut)} kbit/s · lost ${x.serverPacketsLost ?? "n/a"} | ` +
       `${x.returnedSize} | ${session(x)} | ${evidence(r)} |`;
@@ -68,13 +71,19 @@ export function renderReport({ o, m, started, minutes, loadBefore, loadAfter, fi
     `**Survived all phases: ${survived ? "yes" : "NO"}. Recovered: ${recovered ? "yes" : "NO"}** ` +
       `(last 10 s of recovery: ${f(fpsOf(recoveryTail), 1)} fps back vs ${f(fpsOf(base), 1)} at baseline, ` +
       `longest freeze ${f(recoveryTail.maxGapMs)} ms, RTT p50 ${f(recoveryTail.rttP50)} ms (baseline ${f(base.rttP50)}), ` +
+      `browser jitter buffer ${f(recoveryTail.jitterBufferMs)} ms (baseline ${f(base.jitterBufferMs)}), ` +
+      `round trip back under ${RECOVERED_RTT_FACTOR}× baseline ` +
+      `${rttSettledS === null ? `**not within the ${f(figures[figures.length - 1].f.secs)} s of recovery**` : `${rttSettledS} s into recovery, for good`}, ` +
       `server out ${f(recoveryTail.serverKbpsOut)} kbit/s (baseline ${f(base.serverKbpsOut)}), ` +
-      `${recoveryTail.matchingShare === null ? "n/a" : f(100 * recoveryTail.matchingShare, 1) + " %"} right picture). ` +
+      `${recoveryTail.matchingShare === null ? "n/a" : f(100 * recoveryTail.matchingShare, 1) + " %"} right picture` +
+      (recoveryTail.sentFps < 0.9 * base.sentFps
+        ? `; the browser itself sent only ${f(recoveryTail.sentFps, 1)} fps then vs ${f(base.sentFps, 1)} at baseline, a sign of the machine's load` : "") +
+      "). " +
       `Server at the end: ${health ? `${health.webrtcSessions ?? "?"} WebRTC session(s)` : "/health unreadable"}; ` +
       `${trouble.length} warning/error lines in its log${trouble.length ? ` (first: \`${trouble[0].slice(0, 160).replace(/`/g, "'")}\`)` : ""}.`,
     "",
-    "| phase | fps back (presented · checked) | browser sends (fps · bitrate) | longest freeze | round trip p50 / p95 | right picture | server in / out fps · out bitrate · RTP lost (server's count) | returned size | session | impairment, as measured |",
-    "|---|---|---|---|---|---|---|---|---|---|",
+    "| phase | fps back (presented · checked) | browser sends (fps · bitrate) | longest freeze | round trip p50 / p95 | browser jitter buffer · network RTT | right picture | server in / out fps · out bitrate · RTP lost (server's count) | returned size | session | impairment, as measured |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
     ...rows,
     "",
     "Method:",
@@ -88,9 +97,11 @@ export function renderReport({ o, m, started, minutes, loadBefore, loadAfter, fi
     "  (phase edges count as frames), with when in the phase it began. Round trip: sent-frame time to returned-frame",
     "  time by the stamped counter. Right picture: share of checked frames within tolerance of the inverted input.",
     "  Server figures: the server's own `stats` messages (means over the phase; RTP packets lost as it counts them).",
+    "  Browser jitter buffer: mean time a frame spent in Chromium's jitter buffer over the phase (`jitterBufferDelay` /",
+    "  `jitterBufferEmittedCount`); network RTT: the selected candidate pair's `currentRoundTripTime` (STUN), mean.",
     "- Network: two network namespaces joined by a veth pair (browser 10.255.0.2, server 10.255.0.1); the server's media",
     "  socket is bound to 127.0.0.1:40000 (unreachable from the browser's namespace) and announces 10.255.0.1:40000,",
-    "  where `benchmarks/chaos/relay.mjs` (node) forwards to it; so every media packet crosses the veth pair and the",
+    "  where `benchmarks/chaos/relay.mjs` (node, at nice -10) forwards to it; so every media packet crosses the veth pair and the",
     "  relay. The kernel has no `netem`, so: loss = nftables `numgen random mod 100 < " + o.loss + "` drop rules for UDP on",
     "  the server's veth end, in both directions; jitter = the relay holding each packet, both directions, for a",
     `  uniform random 0-${o.jitter} ms (${o.keepOrder ? "order kept: a packet never overtakes an earlier one" : "independent holds, so packets may be reordered, as netem's jitter does"});`,
@@ -98,7 +109,9 @@ export function renderReport({ o, m, started, minutes, loadBefore, loadAfter, fi
     "  The last column is each impairment's own counters for that phase (nft counters, relay hold times, tc -s).",
     `- Verdict: survived = the page kept its one connection (no reconnect), \`RTCPeerConnection.connectionState\` was`,
     `  \`connected\` and the signaling socket open in every sample; recovered = over the last 10 s of recovery, fps back`,
-    `  ≥ ${RECOVERED_FPS_SHARE * 100} % of the baseline's, no freeze ≥ ${RECOVERED_MAX_GAP_MS} ms, ≥ ${RECOVERED_MATCHING * 100} % right picture.`,
+    `  ≥ ${RECOVERED_FPS_SHARE * 100} % of the baseline's, no freeze ≥ ${RECOVERED_MAX_GAP_MS} ms, ≥ ${RECOVERED_MATCHING * 100} % right picture, round-trip`,
+    `  p50 ≤ ${RECOVERED_RTT_FACTOR} × the baseline's. "Back for good": the first second of recovery from which every second's`,
+    "  round-trip median stays under that bound.",
     "",
   ].join("\n");
   return { markdown: md, ok: survived && recovered };
