@@ -56,7 +56,8 @@ log() { echo "[soak $(date -u +%H:%M:%S)] $*" >&2; }
 
 DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_gcServer=0 dotnet "$dll" --urls "http://127.0.0.1:0" \
   --Bridge:WebRtc:HostAddresses:0 "$NETNS_ADDR_A" --Bridge:MaxSessions $((sessions + 8)) \
-  --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime Information >"$work/server.log" 2>&1 &
+  --Logging:LogLevel:Default Warning --Logging:LogLevel:Microsoft.Hosting.Lifetime Information \
+  --Logging:LogLevel:WebRtcBridge Information >"$work/server.log" 2>&1 &
 server=$!
 port=""
 for _ in $(seq 1 300); do
@@ -148,19 +149,25 @@ END {
       if (s >= 2 * T / 3 && v > last) last = v
     }
     flat = (first >= 0 && last >= 0 && last <= first * (1 + tol / 100))
-    if (!flat) ok = 0
+    if (!flat) { ok = 0; notflat = notflat " " names[k] }
     printf "- %s: first third max %s, last third max %s (%+.1f %%): %s\n", names[k], first, last, (first > 0 ? 100 * (last - first) / first : 0), (flat ? "flat" : "NOT flat")
   }
   # Every sample during the run must see every session up.
   bad = 0
   for (i = 1; i <= NR; i++) if (label[i] != "idle" && label[i] != "after close" && sess[i] != sessions && sess[i] != "n/a") bad++
-  printf "- sessions: %s\n", (bad == 0 ? "all " sessions " up in every sample" : bad " samples with fewer than " sessions " sessions")
-  if (bad) ok = 0
+  printf "- sessions: %s\n", (bad == 0 ? "all " sessions " up in every sample" : bad " samples with fewer than " sessions " sessions (the server log says why: see below)")
   printf "- after close: RSS %s MiB, fds %s, threads %s, sessions %s (idle before: RSS %s MiB, fds %s, threads %s)\n", rss[NR], fds[NR], thr[NR], sess[NR], rss[1], fds[1], thr[1]
   printf "- native contexts (libvpx, OpenSSL): not counted by the server; one encoder, decoder and SSL object per WebRTC session\n"
-  printf "\n**%s**\n", (ok ? "FLAT" : "NOT FLAT")
-  exit ok ? 0 : 1
+  printf "\n**Resources %s. Sessions %s.**\n", (ok ? "flat" : "NOT flat:" notflat), (bad == 0 ? "all up throughout" : "LOST during the run")
+  exit (ok && bad == 0) ? 0 : 1
 }' "$work/samples.tsv" >"$work/report.md" || rc=$?
+# Why sessions ended while the load still ran (the server logs each end at Information).
+ends=$(grep -c 'connection ended\|session ended' "$work/server.log" || true)
+{
+  echo
+  echo "Server log: $ends session ends logged in all (the $sessions closed at the end included)."
+  grep -oE '(WebRTC connection ended|WebRTC session ended)[^"]*' "$work/server.log" | sort | uniq -c | sort -rn | head -5 | sed 's/^/    /'
+} >>"$work/report.md"
 cat "$work/report.md"
 if [ -n "$out" ]; then cp "$work/report.md" "$out"; fi
 exit "${rc:-0}"
