@@ -165,8 +165,9 @@ END {
 ends=$(grep -c 'connection ended\|session ended' "$work/server.log" || true)
 {
   echo
-  echo "Server log: $ends session ends logged in all (the $sessions closed at the end included)."
-  grep -oE '(WebRTC connection ended|WebRTC session ended)[^"]*' "$work/server.log" | sort | uniq -c | sort -rn | head -5 | sed 's/^/    /'
+  echo "Server log: $ends session ends with a reason logged (a client's normal close is not logged), by reason:"
+  { grep -oE '(WebRTC connection ended|WebRTC session ended).*' "$work/server.log" || true; } | sort | uniq -c | sort -rn | head -5 \
+    | sed 's/^/    /'
 } >>"$work/report.md"
 cat "$work/report.md"
 if [ -n "$out" ]; then cp "$work/report.md" "$out"; fi
