@@ -4,7 +4,10 @@
 #   scripts/install-deps.sh --test   plus the real peers the tests drive: chromium, firefox-esr, python3-aiortc,
 #                                    ffmpeg (fake-camera files), iproute2 + util-linux (network namespaces), node/npm
 #   scripts/install-deps.sh --bench  runtime libraries plus what ./bench.sh drives: python3-aiortc, python3-websockets
-#                                    (the aiortc benchmark server), iproute2 + util-linux
+#                                    (the aiortc benchmark server), iproute2 + util-linux, nftables, curl (scripts/soak.sh)
+#   scripts/install-deps.sh --chaos  runtime libraries plus what scripts/chaos-run.sh drives:
+#                                    chromium, ffmpeg (fake camera), node/npm, nftables (loss), iproute2 (tc, veth),
+#                                    util-linux (unshare, nsenter), procps
 # Needs root, or sudo without a password, when something is missing.
 set -euo pipefail
 want=(libssl3 libvpx7 libturbojpeg0 libyuv0 ca-certificates)
@@ -14,7 +17,12 @@ if [ "${1:-}" = "--test" ]; then
   command -v npm >/dev/null 2>&1 || want+=(npm)
 fi
 if [ "${1:-}" = "--bench" ]; then
-  want+=(python3-aiortc python3-numpy python3-websockets iproute2 util-linux procps)
+  want+=(python3-aiortc python3-numpy python3-websockets iproute2 util-linux procps nftables curl)
+fi
+if [ "${1:-}" = "--chaos" ]; then
+  want+=(chromium ffmpeg iproute2 util-linux procps nftables)
+  command -v node >/dev/null 2>&1 || want+=(nodejs)
+  command -v npm >/dev/null 2>&1 || want+=(npm)
 fi
 missing=()
 for p in "${want[@]}"; do
