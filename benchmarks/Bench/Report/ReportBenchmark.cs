@@ -266,7 +266,7 @@ public sealed class ReportBenchmark : IBenchmark
 
     private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString(v >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "WebRtcBridge.sln"))) return dir.FullName;

@@ -11,7 +11,8 @@ namespace WebRtcBridge.MediaRunner.Overload;
 /// One WebRTC session's overload degradation: samples its pipeline and connection once an interval
 /// (<see cref="SessionLoadSample"/>), lets a <see cref="DegradationController"/> decide the level, and applies it: the
 /// pipeline's <see cref="FrameDecimator"/> (output frame rate) and the connection's <see cref="VideoSendAdaptation"/>
-/// (bitrate share, encoder speed, scale). Reports frames sent back and the level to the <see cref="NodeLoad"/>, which
+/// (bitrate share, encoder speed, scale), with the bitrate share also following the frames that actually reach the
+/// encoder (<see cref="FollowOutputRate"/>). Reports frames sent back and the level to the <see cref="NodeLoad"/>, which
 /// grants steps back up. The level is in every <c>stats</c> message (<see cref="ToStatsValue"/>).
 /// </summary>
 public sealed class SessionDegradation : IDisposable
@@ -28,6 +29,7 @@ public sealed class SessionDegradation : IDisposable
     private double _lastHandlerSeconds, _lastDecodeSeconds;
     private long _lastTicks;
     private double _inputFps;
+    private double _frameShare = 1;
     private int _disposed;
 
     public SessionDegradation(PeerConnection pc, VideoFramePipeline pipeline, NodeLoad? node, DegradationOptions? options,
@@ -73,13 +75,19 @@ public sealed class SessionDegradation : IDisposable
             Math.Max(handler - _lastHandlerSeconds, decode - _lastDecodeSeconds) / seconds,
             _node?.Read().Load ?? 0);
         _inputFps = (framesIn - _lastIn) / seconds;
+        double outShare = framesIn > _lastIn ? (double)(framesOut - _lastOut) / (framesIn - _lastIn) : 1;
         _node?.AddFramesOut(framesOut - _lastOut);
         (_lastIn, _lastSkipped, _lastDropped, _lastOut, _lastHandlerSeconds, _lastDecodeSeconds) = (framesIn, skipped, dropped, framesOut, handler, decode);
         if (!_options.Enabled || framesIn == 0) return;
 
         int before = _controller.Level;
         var decision = _controller.Update(sample, PermitStepUp);
-        if (decision.Change == DegradationChange.None) return;
+        if (decision.Change == DegradationChange.None)
+        {
+            FollowOutputRate(outShare);
+            return;
+        }
+        _frameShare = Current.KeepFraction;
         Apply(decision.Level);
         OverloadMetrics.LevelChanged(before, decision.Level);
         if ((before == 0) != (decision.Level == 0)) _node?.SessionDegraded(decision.Level > 0);
@@ -100,14 +108,29 @@ public sealed class SessionDegradation : IDisposable
     /// <summary>Steps back up only while the node's projected load stays under this share of its cores.</summary>
     public static double RecoverLimit => 0.8;
 
+    /// <summary>
+    /// Keeps the encoder's bits per frame at their level-0 budget when fewer frames reach it than the level keeps
+    /// (frames dropped in the pipeline): a CBR encoder given fewer frames makes each one larger, and larger frames cost
+    /// more to encode, so an overload would feed itself. The share is the frames encoded per input frame over the last
+    /// interval, in steps of 0.05, at most the level's share; it changes when it moves by a step.
+    /// </summary>
+    private void FollowOutputRate(double outShare)
+    {
+        double share = Math.Clamp(Math.Round(outShare * 20) / 20, 0.1, Current.KeepFraction);
+        if (Math.Abs(share - _frameShare) < 0.05 - 1e-9) return;
+        _frameShare = share;
+        Apply(_controller.Level);
+    }
+
     private void Apply(int level)
     {
         var l = DegradationLadder.Levels[level];
         _decimator.KeepFraction = l.KeepFraction;
-        _pc.SendAdaptation = level == 0 ? VideoSendAdaptation.None : new VideoSendAdaptation
+        double bitrateFactor = Math.Min(l.KeepFraction, _frameShare) * l.Scale;
+        _pc.SendAdaptation = level == 0 && bitrateFactor >= 1 ? VideoSendAdaptation.None : new VideoSendAdaptation
         {
             Scale = l.Scale,
-            BitrateFactor = l.BitrateFactor,
+            BitrateFactor = bitrateFactor,
             CpuUsed = l.FasterEncoder ? DegradationLadder.FasterCpuUsed(_baseCpuUsed) : null,
         };
     }
@@ -123,7 +146,7 @@ public sealed class SessionDegradation : IDisposable
             ("fps", Math.Round(l.OutputFps(_inputFps), 1)),
             ("scale", l.Scale),
             ("cpuUsed", CpuUsed(l)),
-            ("bitrateFactor", Math.Round(l.BitrateFactor, 3)),
+            ("bitrateFactor", Math.Round(_pc.SendAdaptation.BitrateFactor, 3)),
             ("framesSkipped", _pipeline.FramesSkipped));
     }
 
