@@ -14,6 +14,9 @@ public readonly record struct DegradationLevel(int Index, double KeepFraction, d
     /// </summary>
     public double BitrateFactor => KeepFraction * Scale;
 
+    /// <summary>True below 25 fps at a 30 fps input (level 2 and deeper): what admission counts as a session held below its frame rate.</summary>
+    public bool BelowFullRate => KeepFraction < 0.8;
+
     /// <summary>Output frame rate for an input at <paramref name="inputFps"/>.</summary>
     public double OutputFps(double inputFps) => inputFps * KeepFraction;
 }

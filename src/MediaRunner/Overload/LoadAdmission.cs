@@ -8,8 +8,10 @@ public readonly record struct AdmissionDecision(bool Admitted, string? Error, No
 /// <summary>
 /// Admission of new WebRTC sessions by measured load (<c>Bridge:Admission</c>): refused when the node's load plus what
 /// one more session would add (<see cref="NodeLoadSnapshot.Projected"/>) exceeds <see cref="AdmissionOptions.MaxLoad"/>,
-/// because that session would push the existing ones below their frame rate. Before any frame was measured there is
-/// nothing to project from, and the session is admitted.
+/// because that session would push the existing ones below their frame rate; also refused while
+/// <see cref="AdmissionOptions.MaxDegradedShare"/> of the live sessions already run below 25 fps (the node cannot hold
+/// them, even when the cores are busy with other processes' work). Before any frame was measured there is nothing to
+/// project from, and the session is admitted.
 /// </summary>
 public sealed class LoadAdmission(INodeLoadSource load, AdmissionOptions options)
 {
@@ -25,6 +27,12 @@ public sealed class LoadAdmission(INodeLoadSource load, AdmissionOptions options
             OverloadMetrics.Refused();
             return new AdmissionDecision(false, string.Create(CultureInfo.InvariantCulture,
                 $"unavailable: node at capacity (measured load {s.Load:F2} of {s.Cores} cores, one more session projects {projected:F2} > {options.MaxLoad:F2}), try again later"), s);
+        }
+        if (s.DegradedSessions >= 2 && s.DegradedSessions >= options.MaxDegradedShare * s.Sessions)
+        {
+            OverloadMetrics.Refused();
+            return new AdmissionDecision(false, string.Create(CultureInfo.InvariantCulture,
+                $"unavailable: node at capacity ({s.DegradedSessions} of {s.Sessions} sessions run below 25 fps), try again later"), s);
         }
         load.NoteAdmitted();
         return new AdmissionDecision(true, null, s);

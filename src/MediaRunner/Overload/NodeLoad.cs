@@ -56,7 +56,7 @@ public sealed class NodeLoad : INodeLoadSource
     public void SessionStarted() => Interlocked.Increment(ref _sessions);
     public void SessionEnded() => Interlocked.Decrement(ref _sessions);
 
-    /// <summary>A session moved between level 0 and a degraded level.</summary>
+    /// <summary>A session moved into (true) or out of (false) a level <see cref="DegradationLevel.BelowFullRate"/>.</summary>
     public void SessionDegraded(bool degraded) => Interlocked.Add(ref _degraded, degraded ? 1 : -1);
 
     public void NoteAdmitted()

@@ -9,7 +9,7 @@ namespace WebRtcBridge.MediaRunner.Overload;
 /// <param name="CpuMsPerFrame">Process CPU per video frame sent back (EWMA), NaN before any was measured.</param>
 /// <param name="SessionLoad">Load one more session at <c>NominalFps</c> would add (<see cref="CpuMsPerFrame"/> × fps over the cores' budget), NaN when unknown.</param>
 /// <param name="Sessions">Live WebRTC sessions registered.</param>
-/// <param name="DegradedSessions">Of those, sessions running below level 0.</param>
+/// <param name="DegradedSessions">Of those, sessions degraded below 25 fps (<see cref="DegradationLevel.BelowFullRate"/>).</param>
 /// <param name="PendingAdmissions">Sessions admitted in the last few seconds whose load the measurement may not show yet.</param>
 public readonly record struct NodeLoadSnapshot(int Cores, double Load, double CpuMsPerFrame, double SessionLoad, int Sessions,
     int DegradedSessions, int PendingAdmissions)

@@ -90,7 +90,8 @@ public sealed class SessionDegradation : IDisposable
         _frameShare = Current.KeepFraction;
         Apply(decision.Level);
         OverloadMetrics.LevelChanged(before, decision.Level);
-        if ((before == 0) != (decision.Level == 0)) _node?.SessionDegraded(decision.Level > 0);
+        bool wasBelow = DegradationLadder.Levels[before].BelowFullRate;
+        if (wasBelow != Current.BelowFullRate) _node?.SessionDegraded(Current.BelowFullRate);
         _logger.LogInformation("degradation level {From} -> {To} ({Reason}): {Fps:F0} fps, scale {Scale}, cpu-used {CpuUsed}",
             before, decision.Level, decision.Reason, Current.OutputFps(_inputFps), Current.Scale, CpuUsed(Current));
     }
@@ -154,7 +155,7 @@ public sealed class SessionDegradation : IDisposable
     {
         if (Interlocked.Exchange(ref _disposed, 1) != 0) return;
         OverloadMetrics.LevelChanged(_controller.Level, -1);
-        if (_controller.Level > 0) _node?.SessionDegraded(false);
+        if (Current.BelowFullRate) _node?.SessionDegraded(false);
         _node?.SessionEnded();
     }
 }

@@ -92,6 +92,29 @@ public sealed class NodeLoadTests
         Assert.Equal(0, rig.Node.Read().PendingAdmissions);
     }
 
+    [Fact]
+    public void Admission_refuses_while_half_the_sessions_run_below_25_fps_whatever_the_cpu_reads()
+    {
+        var rig = new Rig(cores: 2);
+        for (int i = 0; i < 30; i++) rig.Second(cpuMs: 200, frames: 100); // load 0.1: the cores are someone else's
+        for (int i = 0; i < 4; i++) rig.Node.SessionStarted();
+        var admission = new LoadAdmission(rig.Node, new AdmissionOptions());
+        rig.Node.SessionDegraded(true);
+        Assert.True(admission.TryAdmit().Admitted); // one of four
+        rig.Node.SessionDegraded(true);
+        var refused = admission.TryAdmit();
+        Assert.False(refused.Admitted); // two of four
+        Assert.Equal("unavailable: node at capacity (2 of 4 sessions run below 25 fps), try again later", refused.Error);
+        Assert.True(new LoadAdmission(rig.Node, new AdmissionOptions { MaxDegradedShare = 0.75 }).TryAdmit().Admitted);
+        rig.Node.SessionDegraded(false);
+        Assert.True(admission.TryAdmit().Admitted);
+        Assert.True(DegradationLadder.Levels[2].BelowFullRate && !DegradationLadder.Levels[1].BelowFullRate);
+    }
+
+    [Fact]
+    public void MaxDegradedShare_out_of_range_is_refused_at_start()
+        => Assert.Throws<InvalidOperationException>(() => new AdmissionOptions { MaxDegradedShare = 0 }.Validate());
+
     [Theory]
     [InlineData(0.0)]
     [InlineData(1.5)]
