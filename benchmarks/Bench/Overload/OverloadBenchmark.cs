@@ -15,7 +15,8 @@ namespace WebRtcBridge.Bench.Overload;
 /// step: sessions connected and refused, fps back per session (min / median), the sessions' degradation levels (from
 /// their stats messages), kbit/s and bytes per frame back, server CPU, and the load the node measured (/health).
 /// Run it in the network namespace: <c>scripts/netns-run.sh dotnet benchmarks/Bench/bin/Release/net10.0/WebRtcBridge.Bench.dll overload</c>.
-/// Args: [--steps 4,8,10,12,14,16,18] [--window S] [--cpu-used N] [--configs shipped,no-admission,off] [--out PATH].
+/// Args: [--steps 4,8,10,12,14,16,18] [--window S] [--cpu-used N] [--configs shipped,no-admission,off] [--out PATH]
+/// [--doc: also put the run into docs/benchmarks.md, between the overload-run markers].
 /// </summary>
 public sealed class OverloadBenchmark : IBenchmark
 {
@@ -82,6 +83,24 @@ public sealed class OverloadBenchmark : IBenchmark
         report.AppendLine($"Load average after {MachineInfo.LoadAverage()}.");
         output.WriteLine(report.ToString());
         if (outPath is not null) await File.WriteAllTextAsync(outPath, report.ToString());
+        if (args.Contains("--doc")) await WriteIntoDocAsync(Path.Combine(root, "docs", "benchmarks.md"), report.ToString(), log);
+    }
+
+    private const string RunStart = "<!-- overload-run: written by `Bench overload --doc` -->", RunEnd = "<!-- /overload-run -->";
+
+    // Replaces the run between the markers in docs/benchmarks.md's "## Overload" section (the text around them stays).
+    private static async Task WriteIntoDocAsync(string path, string run, TextWriter log)
+    {
+        var doc = File.Exists(path) ? await File.ReadAllTextAsync(path) : "";
+        int start = doc.IndexOf(RunStart, StringComparison.Ordinal), end = doc.IndexOf(RunEnd, StringComparison.Ordinal);
+        if (start < 0 || end < start)
+        {
+            log.WriteLine($"{path} has no overload-run markers: not written");
+            return;
+        }
+        doc = doc[..(start + RunStart.Length)] + "\n" + run.TrimEnd() + "\n" + doc[end..];
+        await File.WriteAllTextAsync(path, doc);
+        log.WriteLine($"overload run written into {path}");
     }
 
     private static async Task<string> MeasureAsync(LoadFleet fleet, ServerProcess server, int asked, int refused, TimeSpan window)
