@@ -124,7 +124,7 @@ public sealed partial class PeerConnection : IAsyncDisposable, IDisposable
         ArgumentNullException.ThrowIfNull(frame);
         var media = _media;
         if (media is null) { Interlocked.Increment(ref _framesNotSent); return; }
-        media.SendFrame(frame);
+        media.SendFrame(frame, _sendAdaptation);
     }
 
     /// <summary>Packetize, protect and send a pre-encoded VP8 frame (load clients replaying a stream).</summary>

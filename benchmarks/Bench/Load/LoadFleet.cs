@@ -65,6 +65,27 @@ public sealed class LoadFleet : IAsyncDisposable
         }
     }
 
+    /// <summary>The sessions connected now, oldest first.</summary>
+    public IReadOnlyList<LoadSession> Sessions => _sessions;
+
+    /// <summary>Connects one more session; null when it joined, else why not (the server refused it or it failed).</summary>
+    public async Task<string?> TryAddAsync()
+    {
+        var session = new LoadSession(_clip, _clientAddress);
+        try
+        {
+            await session.ConnectAsync(_url, TimeSpan.FromSeconds(30));
+        }
+        catch (Exception e)
+        {
+            await session.DisposeAsync();
+            return e.GetBaseException().Message;
+        }
+        _sessions.Add(session);
+        _pacer.Add(session);
+        return null;
+    }
+
     /// <summary>Lets the sessions settle for <paramref name="warmup"/>, then counts over <paramref name="window"/>.</summary>
     public async Task<LoadWindow> MeasureAsync(TimeSpan warmup, TimeSpan window)
     {

@@ -225,8 +225,24 @@ public sealed class ReportBenchmark : IBenchmark
             {details}
             """;
         Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
-        await File.WriteAllTextAsync(outPath, doc);
+        await File.WriteAllTextAsync(outPath, doc + KeptSections(outPath));
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] written to {outPath}");
+    }
+
+    // Sections other benchmarks keep in the same file (e.g. "## Overload", written by `Bench overload --doc`) survive a
+    // new report: every "## " section of the old file whose heading the report does not write itself.
+    private static string KeptSections(string path)
+    {
+        if (!File.Exists(path)) return "";
+        string[] own = ["## Reading the figures", "## Method", "## Raw ramps"];
+        var kept = new StringBuilder();
+        bool keeping = false;
+        foreach (var line in File.ReadAllLines(path))
+        {
+            if (line.StartsWith("## ", StringComparison.Ordinal)) keeping = !own.Contains(line.TrimEnd());
+            if (keeping) kept.AppendLine(line);
+        }
+        return kept.Length == 0 ? "" : "\n" + kept;
     }
 
     private static string Method(int cpuUsed, int kbps, TimeSpan window, EncodedClip clip) => $"""
@@ -266,7 +282,7 @@ public sealed class ReportBenchmark : IBenchmark
 
     private static string F(double v) => double.IsNaN(v) ? "n/a" : v.ToString(v >= 100 ? "F0" : "F2", CultureInfo.InvariantCulture);
 
-    private static string RepoRoot()
+    internal static string RepoRoot()
     {
         for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
             if (File.Exists(Path.Combine(dir.FullName, "WebRtcBridge.sln"))) return dir.FullName;

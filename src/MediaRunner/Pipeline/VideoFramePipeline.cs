@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using WebRtcBridge.MediaRunner.Overload;
 using WebRtcBridge.Protocol.Buffers;
 using WebRtcBridge.WebRtc.Media;
 
@@ -24,6 +25,8 @@ public sealed class VideoFramePipeline : IAsyncDisposable
     private long _framesIn;
     private long _framesProcessed;
     private long _handlerErrors;
+    private long _framesSkipped;
+    private long _handlerTicks;
 
     public VideoFramePipeline(IVideoFrameHandler handler, Action<VideoFrame, VideoFrame> output, ILogger? logger = null)
     {
@@ -49,11 +52,26 @@ public sealed class VideoFramePipeline : IAsyncDisposable
 
     public long HandlerErrors => Interlocked.Read(ref _handlerErrors);
 
+    /// <summary>Overload degradation: input frames it does not keep never reach the handler (<see cref="FramesSkipped"/>).</summary>
+    public FrameDecimator? Decimator { get; set; }
+
+    /// <summary>Frames left out by <see cref="Decimator"/> (a lower output frame rate by design, not drops).</summary>
+    public long FramesSkipped => Interlocked.Read(ref _framesSkipped);
+
+    /// <summary>Wall time the handler (with the sink's encode and send) has taken in all, in seconds.</summary>
+    public double TotalHandlerSeconds => (double)Interlocked.Read(ref _handlerTicks) / Stopwatch.Frequency;
+
     /// <summary>Offers a decoded frame; the pipeline takes ownership. Never blocks.</summary>
     public void Offer(VideoFrame frame)
     {
         Interlocked.Increment(ref _framesIn);
         PipelineMetrics.FrameIn();
+        if (Decimator is { } decimator && !decimator.Keep())
+        {
+            Interlocked.Increment(ref _framesSkipped);
+            frame.Dispose();
+            return;
+        }
         var dropsBefore = _slot.DroppedCount;
         if (!_slot.Write(new Offered(frame, Stopwatch.GetTimestamp()))) frame.Dispose();
         if (_slot.DroppedCount != dropsBefore) PipelineMetrics.FrameDropped();
@@ -92,6 +110,7 @@ public sealed class VideoFramePipeline : IAsyncDisposable
                     {
                         _sink.Input = null;
                     }
+                    Interlocked.Add(ref _handlerTicks, Stopwatch.GetTimestamp() - start);
                     PipelineMetrics.HandlerTime(HandlerTime.RecordSince(start));
                 }
                 finally

@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net.WebSockets;
 using Microsoft.Extensions.Logging;
 using WebRtcBridge.MediaRunner.Apps;
+using WebRtcBridge.MediaRunner.Overload;
 using WebRtcBridge.MediaRunner.Pipeline;
 using WebRtcBridge.MediaRunner.Realtime;
 using WebRtcBridge.Protocol.Binding;
@@ -32,11 +33,12 @@ public sealed class WebRtcSession : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly StageTimer _encodeTime = new("encode+send");
     private readonly TimeSpan _statsInterval;
+    private readonly SessionDegradation _degradation;
     private bool _binaryReplies;
     private bool _answered;
 
     public WebRtcSession(WebSocket socket, IVideoFrameHandler handler, RealtimeCallContext context, MessageCodec codec,
-        PeerConnectionOptions pcOptions, TimeSpan? statsInterval = null)
+        PeerConnectionOptions pcOptions, TimeSpan? statsInterval = null, NodeLoad? nodeLoad = null, DegradationOptions? degradation = null)
     {
         _socket = socket;
         _handler = handler;
@@ -46,10 +48,12 @@ public sealed class WebRtcSession : IAsyncDisposable
         _pc = new PeerConnection(pcOptions);
         _pipeline = new VideoFramePipeline(handler, SendOutput, context.Logger);
         _pc.FrameReceived += _pipeline.Offer;
+        _degradation = new SessionDegradation(_pc, _pipeline, nodeLoad, degradation, pcOptions.Encoder.CpuUsed, context.Logger);
     }
 
     public PeerConnection PeerConnection => _pc;
     public VideoFramePipeline Pipeline => _pipeline;
+    public SessionDegradation Degradation => _degradation;
 
     private void SendOutput(VideoFrame input, VideoFrame output)
     {
@@ -78,6 +82,7 @@ public sealed class WebRtcSession : IAsyncDisposable
         await SendAsync(new ReadyMessage(), cts.Token).ConfigureAwait(false);
         var stats = StatsLoopAsync(cts.Token);
         var receive = ReceiveLoopAsync(cts.Token);
+        var degrade = _degradation.RunAsync(cts.Token);
         var ended = await Task.WhenAny(receive, failed.Task).ConfigureAwait(false);
         if (ended == failed.Task && !receive.IsCompleted)
         {
@@ -86,7 +91,7 @@ public sealed class WebRtcSession : IAsyncDisposable
             if (reason.Length > 0) await TrySendAsync(new ErrorMessage("ice_failed: " + reason)).ConfigureAwait(false);
         }
         await cts.CancelAsync().ConfigureAwait(false);
-        try { await Task.WhenAll(receive, stats).ConfigureAwait(false); }
+        try { await Task.WhenAll(receive, stats, degrade).ConfigureAwait(false); }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
     }
 
@@ -198,7 +203,8 @@ public sealed class WebRtcSession : IAsyncDisposable
                 ("roundTripTimeMs", s.RoundTripTime is { } rtt ? Math.Round(rtt * 1000, 1) : null),
                 ("framesDecoded", s.FramesDecoded),
                 ("framesEncoded", s.FramesEncoded),
-                ("packetsLost", s.PacketsLost));
+                ("packetsLost", s.PacketsLost),
+                ("degradation", _degradation.ToStatsValue()));
             lastIn = framesIn;
             lastOut = framesOut;
             lastBytes = s.BytesSent;
@@ -247,5 +253,6 @@ public sealed class WebRtcSession : IAsyncDisposable
         await _pc.CloseAsync().ConfigureAwait(false);
         await _pipeline.DisposeAsync().ConfigureAwait(false);
         await _pc.DisposeAsync().ConfigureAwait(false);
+        _degradation.Dispose();
     }
 }

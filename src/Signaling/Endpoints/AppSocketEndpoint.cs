@@ -21,6 +21,8 @@ public sealed class AppSocketEndpoint(
     MessageCodec codec,
     IOptions<BridgeOptions> options,
     WebRtcSessionLimiter webRtcSessions,
+    MediaRunner.Overload.LoadAdmission admission,
+    MediaRunner.Overload.NodeLoad nodeLoad,
     ILoggerFactory loggers)
 {
     private readonly Lazy<WebRtc.PeerConnectionOptions> _pcOptions = new(() => PeerConnectionSettings.From(options.Value.WebRtc));
@@ -99,6 +101,14 @@ public sealed class AppSocketEndpoint(
     private async Task RunWebRtcAsync(WebSocket socket, Func<MediaRunner.Pipeline.IVideoFrameHandler> factory,
         RealtimeCallContext context, CancellationToken aborted)
     {
+        var admitted = admission.TryAdmit();
+        if (!admitted.Admitted)
+        {
+            _log.LogWarning("WebRTC session refused: {Error}", admitted.Error);
+            await RejectAsync(socket, System.Text.Json.JsonSerializer.Serialize(new { type = "error", error = admitted.Error }),
+                WebSocketCloseStatus.EndpointUnavailable, "node at capacity");
+            return;
+        }
         if (!webRtcSessions.TryEnter())
         {
             _log.LogWarning("WebRTC session refused: {Limit} sessions already", webRtcSessions.Limit);
@@ -108,7 +118,8 @@ public sealed class AppSocketEndpoint(
         }
         try
         {
-            await using var session = new MediaRunner.WebRtcSessions.WebRtcSession(socket, factory(), context, codec, _pcOptions.Value);
+            await using var session = new MediaRunner.WebRtcSessions.WebRtcSession(socket, factory(), context, codec, _pcOptions.Value,
+                nodeLoad: nodeLoad, degradation: options.Value.Degradation);
             await session.RunAsync(aborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)

@@ -22,6 +22,12 @@ public sealed class BridgeOptions
 
     /// <summary>WebRTC media settings.</summary>
     public WebRtcOptions WebRtc { get; set; } = new();
+
+    /// <summary>Admission of WebRTC sessions by measured load (<c>Bridge:Admission</c>).</summary>
+    public MediaRunner.Overload.AdmissionOptions Admission { get; set; } = new();
+
+    /// <summary>Per-session degradation under overload (<c>Bridge:Degradation</c>).</summary>
+    public MediaRunner.Overload.DegradationOptions Degradation { get; set; } = new();
 }
 
 /// <summary>Configuration section <c>Bridge:WebRtc</c>.</summary>

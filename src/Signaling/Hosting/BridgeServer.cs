@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.MediaRunner.BuiltIn;
+using WebRtcBridge.MediaRunner.Overload;
 using WebRtcBridge.MediaRunner.Realtime;
 using WebRtcBridge.Protocol.MsgPack;
 using WebRtcBridge.Signaling.Auth;
@@ -55,11 +56,20 @@ public static class BridgeServer
             return new MessageCodec(new MsgPackLimits { MaxDepth = o.MaxDepth, MaxMessageSize = o.MaxMessageBytes, MaxElements = o.MaxElements });
         });
         builder.Services.AddSingleton<WebRtcSessionLimiter>();
+        builder.Services.AddSingleton<NodeLoad>();
+        builder.Services.AddSingleton<INodeLoadSource>(sp => sp.GetRequiredService<NodeLoad>());
+        builder.Services.AddSingleton(sp =>
+        {
+            var admission = sp.GetRequiredService<IOptions<BridgeOptions>>().Value.Admission;
+            admission.Validate();
+            return new LoadAdmission(sp.GetRequiredService<INodeLoadSource>(), admission);
+        });
         builder.Services.AddSingleton<AppSocketEndpoint>();
         builder.Services.AddSingleton<AppHttpEndpoint>();
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<LoadAdmission>(); // validates Bridge:Admission at start
         var keys = app.Services.GetRequiredService<ApiKeyStore>();
         if (keys.IsOpen)
             app.Logger.LogWarning("No API keys configured (Auth:Keys): the server is OPEN, every client is accepted.");
@@ -75,6 +85,7 @@ public static class BridgeServer
             realtimeSessions = RealtimeMetrics.Active,
             webrtcSessions = http.RequestServices.GetRequiredService<WebRtcSessionLimiter>().Active,
             apps = registry.Apps.Select(a => a.Id.ToString()),
+            load = http.RequestServices.GetRequiredService<INodeLoadSource>().Read().ToHealth(), // detail: only for authorized callers
         }));
         app.MapPost("/tokens", TokenEndpoint.HandleAsync);
         app.Map("/{**path}", async (HttpContext http, AppSocketEndpoint sockets, AppHttpEndpoint posts) =>

@@ -32,27 +32,35 @@ internal sealed partial class MediaSession
     private long _nackReceived, _pliReceived, _firReceived;
     private long _availableOutgoingBps = -1;
 
-    /// <summary>Encodes, packetizes, protects and sends <paramref name="frame"/> (the caller keeps it).</summary>
-    public void SendFrame(VideoFrame frame)
+    /// <summary>Encodes, packetizes, protects and sends <paramref name="frame"/> (the caller keeps it), adapted as
+    /// <paramref name="adaptation"/> says (overload: scale, bitrate share, speed).</summary>
+    public void SendFrame(VideoFrame frame, VideoSendAdaptation? adaptation = null)
     {
         lock (_encodeGate)
         {
             if (_closed || !_sendAllowed) { Interlocked.Increment(ref _framesNotSent); return; }
-            _encoder ??= new Vp8Encoder(_options.Encoder with { TargetBitrateKbps = Volatile.Read(ref _bitrateKbps) });
+            _encoder ??= new Vp8Encoder(_options.Encoder with { TargetBitrateKbps = EffectiveBitrateKbps(Volatile.Read(ref _bitrateKbps)) });
+            adaptation ??= VideoSendAdaptation.None;
+            ApplyAdaptationLocked(adaptation);
             uint ts = frame.RtpTimestamp != 0 ? frame.RtpTimestamp : OwnRtpClock();
             bool force = Interlocked.Exchange(ref _forceKeyFrame, 0) != 0;
             _encoded.ResetWrittenCount();
             Vp8EncodeResult result;
+            var encodeStart = System.Diagnostics.Stopwatch.GetTimestamp();
+            var toEncode = ScaleForSend(frame, adaptation);
             try
             {
-                var encodeStart = System.Diagnostics.Stopwatch.GetTimestamp();
-                result = _encoder.Encode(frame, force, _encoded);
+                result = _encoder.Encode(toEncode, force, _encoded);
                 Interlocked.Add(ref _encodeTicks, System.Diagnostics.Stopwatch.GetTimestamp() - encodeStart);
             }
             catch (Vp8CodecException)
             {
                 _encodeErrors++;
                 return;
+            }
+            finally
+            {
+                if (!ReferenceEquals(toEncode, frame)) toEncode.Dispose();
             }
             if (!result.Encoded) return;
             SendEncodedLocked(_encoded.WrittenSpan, ts, result.IsKeyFrame);
@@ -143,7 +151,7 @@ internal sealed partial class MediaSession
         if (Volatile.Read(ref _bitrateKbps) == kbps) return;
         Volatile.Write(ref _bitrateKbps, kbps);
         var encoder = _encoder;
-        try { encoder?.SetBitrate(kbps); }
+        try { encoder?.SetBitrate(EffectiveBitrateKbps(kbps)); }
         catch (ObjectDisposedException) { }
     }
 }

@@ -18,6 +18,9 @@ public sealed unsafe class Vp8Encoder : IDisposable
     private VpxEncCfg _cfg;
     private int _width, _height;
     private int _bitrateKbps;
+    private int _cpuUsed;
+    private int _pendingCpuUsed = NoPendingCpuUsed;
+    private const int NoPendingCpuUsed = int.MinValue;
     private double _frameRate;
     private int _pendingBitrateKbps;          // 0 = none
     private long _pendingFrameRateBits;       // 0 = none (double bits)
@@ -36,6 +39,7 @@ public sealed unsafe class Vp8Encoder : IDisposable
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(_settings.FrameRate, 0);
         _bitrateKbps = _settings.TargetBitrateKbps;
         _frameRate = _settings.FrameRate;
+        _cpuUsed = _settings.CpuUsed;
     }
 
     /// <summary>The settings this encoder was created with.</summary>
@@ -69,6 +73,17 @@ public sealed unsafe class Vp8Encoder : IDisposable
     {
         if (!(fps > 0 && fps <= 1000)) throw new ArgumentOutOfRangeException(nameof(fps));
         Interlocked.Exchange(ref _pendingFrameRateBits, BitConverter.DoubleToInt64Bits(fps));
+    }
+
+    /// <summary>libvpx cpu-used in effect.</summary>
+    public int CpuUsed => Volatile.Read(ref _cpuUsed);
+
+    /// <summary>Changes the speed (VP8E_SET_CPUUSED, -16..16) from the next frame on (overload degradation).</summary>
+    public void SetCpuUsed(int cpuUsed)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(cpuUsed, -16);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(cpuUsed, 16);
+        Volatile.Write(ref _pendingCpuUsed, cpuUsed);
     }
 
     /// <summary>Makes the next encoded frame a keyframe (PLI/FIR; throttling is the caller's job, §4.4).</summary>
@@ -203,7 +218,7 @@ public sealed unsafe class Vp8Encoder : IDisposable
         try
         {
             IntPtr ctx = codec.Context;
-            Control(ctx, LibVpx.VP8E_SET_CPUUSED, s.CpuUsed);
+            Control(ctx, LibVpx.VP8E_SET_CPUUSED, _cpuUsed);
             Control(ctx, LibVpx.VP8E_SET_NOISE_SENSITIVITY, s.NoiseSensitivity);
             Control(ctx, LibVpx.VP8E_SET_STATIC_THRESHOLD, s.StaticThreshold);
             Control(ctx, LibVpx.VP8E_SET_TOKEN_PARTITIONS, s.TokenPartitions);
@@ -241,6 +256,12 @@ public sealed unsafe class Vp8Encoder : IDisposable
         {
             _frameRate = BitConverter.Int64BitsToDouble(fpsBits);
             Control(ctx, LibVpx.VP8E_SET_MAX_INTRA_BITRATE_PCT, MaxIntraBitratePct(_settings.BufferOptimalMs, _frameRate));
+        }
+        int cpuUsed = Interlocked.Exchange(ref _pendingCpuUsed, NoPendingCpuUsed);
+        if (cpuUsed != NoPendingCpuUsed && cpuUsed != _cpuUsed)
+        {
+            Control(ctx, LibVpx.VP8E_SET_CPUUSED, cpuUsed);
+            Volatile.Write(ref _cpuUsed, cpuUsed);
         }
         int kbps = Interlocked.Exchange(ref _pendingBitrateKbps, 0);
         if (kbps != 0 && (uint)kbps != _cfg.rc_target_bitrate)
