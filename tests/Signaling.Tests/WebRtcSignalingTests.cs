@@ -133,7 +133,7 @@ public sealed class WebRtcSignalingTests(ITestOutputHelper output) : IAsyncLifet
 
     private async Task WaitForNoSessions()
     {
-        var limiter = (WebRtcBridge.Signaling.Endpoints.WebRtcSessionLimiter)_server.Services.GetService(typeof(WebRtcBridge.Signaling.Endpoints.WebRtcSessionLimiter))!;
+        var limiter = (WebRtcBridge.Signaling.Endpoints.SocketLimiter)_server.Services.GetService(typeof(WebRtcBridge.Signaling.Endpoints.SocketLimiter))!;
         var deadline = DateTime.UtcNow.AddSeconds(30);
         while (limiter.Active != 0)
         {

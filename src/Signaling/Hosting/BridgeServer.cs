@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.MediaRunner.BuiltIn;
 using WebRtcBridge.MediaRunner.Realtime;
+using WebRtcBridge.MediaRunner.WebRtcSessions;
 using WebRtcBridge.Protocol.MsgPack;
 using WebRtcBridge.Signaling.Auth;
 using WebRtcBridge.Signaling.Endpoints;
@@ -54,7 +55,11 @@ public static class BridgeServer
             var o = sp.GetRequiredService<IOptions<BridgeOptions>>().Value;
             return new MessageCodec(new MsgPackLimits { MaxDepth = o.MaxDepth, MaxMessageSize = o.MaxMessageBytes });
         });
-        builder.Services.AddSingleton<WebRtcSessionLimiter>();
+        builder.Services.AddSingleton<SocketLimiter>();
+        // Built on first use, so a bad Bridge:WebRtc setting fails the first /webrtc session, not the start of a
+        // server that may serve only realtime clients.
+        builder.Services.AddSingleton(sp => new Lazy<WebRtcSessionOptions>(() => WebRtcSessionSettings.From(
+            sp.GetRequiredService<IOptions<BridgeOptions>>().Value, sp.GetRequiredService<LimitCounters>())));
         builder.Services.AddSingleton<AppSocketEndpoint>();
         builder.Services.AddSingleton<AppHttpEndpoint>();
         configure?.Invoke(builder);
@@ -64,6 +69,11 @@ public static class BridgeServer
         if (keys.IsOpen)
             app.Logger.LogWarning("No API keys configured (Auth:Keys): the server is OPEN, every client is accepted.");
 
+        // A handler's exception never reaches the client: a bare 500 with no exception text.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = http => http.Response.WriteAsJsonAsync(new { detail = "internal server error" }),
+        });
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseDefaultFiles();
         app.UseStaticFiles();
@@ -73,7 +83,7 @@ public static class BridgeServer
         {
             status = "ok",
             realtimeSessions = RealtimeMetrics.Active,
-            webrtcSessions = http.RequestServices.GetRequiredService<WebRtcSessionLimiter>().Active,
+            webrtcSessions = http.RequestServices.GetRequiredService<SocketLimiter>().Active,
             apps = registry.Apps.Select(a => a.Id.ToString()),
         }));
         app.MapPost("/tokens", TokenEndpoint.HandleAsync);
