@@ -62,10 +62,15 @@ public static class BridgeServer
             sp.GetRequiredService<IOptions<BridgeOptions>>().Value, sp.GetRequiredService<LimitCounters>())));
         builder.Services.AddSingleton<AppSocketEndpoint>();
         builder.Services.AddSingleton<AppHttpEndpoint>();
+        builder.Services.AddSingleton<LimitCounters>();
+        var limits = builder.Configuration.GetSection(BridgeOptions.Section).Get<BridgeOptions>() ?? new BridgeOptions();
+        builder.Services.AddRateLimiter(o => HttpLimits.Configure(o, limits));
         configure?.Invoke(builder);
+        LogRedaction.WrapLoggerProviders(builder.Services);
 
         var app = builder.Build();
         var keys = app.Services.GetRequiredService<ApiKeyStore>();
+        app.Services.GetRequiredService<TokenService>(); // a bad Auth:SigningKey fails here, at start
         if (keys.IsOpen)
             app.Logger.LogWarning("No API keys configured (Auth:Keys): the server is OPEN, every client is accepted.");
 
@@ -79,14 +84,20 @@ public static class BridgeServer
         app.UseStaticFiles();
         // Routing after static files: the app catch-all route would otherwise claim GET / before the demo is served.
         app.UseRouting();
-        app.MapGet("/health", (AppRegistry registry, HttpContext http) => Results.Json(new
-        {
-            status = "ok",
-            realtimeSessions = RealtimeMetrics.Active,
-            webrtcSessions = http.RequestServices.GetRequiredService<SocketLimiter>().Active,
-            apps = registry.Apps.Select(a => a.Id.ToString()),
-        }));
-        app.MapPost("/tokens", TokenEndpoint.HandleAsync);
+        app.UseRateLimiter();
+        // Detail only for an authorized caller (a valid API key, or anyone when the server is open).
+        app.MapGet("/health", (AppRegistry registry, HttpContext http, HandshakeAuthenticator auth, SocketLimiter sockets,
+            LimitCounters counters) => auth.HasValidKey(http, out _)
+            ? Results.Json(new
+            {
+                status = "ok",
+                realtimeSessions = RealtimeMetrics.Active,
+                webrtcSessions = sockets.Active,
+                apps = registry.Apps.Select(a => a.Id.ToString()),
+                rejected = counters.Snapshot(),
+            })
+            : Results.Json(new { status = "ok" }));
+        app.MapPost("/tokens", TokenEndpoint.HandleAsync).RequireRateLimiting(TokenEndpoint.RateLimitPolicy);
         app.Map("/{**path}", async (HttpContext http, AppSocketEndpoint sockets, AppHttpEndpoint posts) =>
         {
             if (http.WebSockets.IsWebSocketRequest) await sockets.HandleAsync(http);
