@@ -23,8 +23,10 @@ public sealed record SessionEnd(WebSocketCloseStatus Code, string Reason, string
     /// <summary>The TCP connection is gone: no close frame can be sent.</summary>
     public static readonly SessionEnd ConnectionLost = new(WebSocketCloseStatus.Empty, "connection lost");
 
+    /// <summary>ICE failures keep the <c>ice_failed</c> prefix clients know; DTLS and SRTP ones get <c>media_failed</c>.</summary>
     public static SessionEnd MediaFailed(string reason)
-        => new(SessionCloseCodes.MediaFailed, "media failed", "ice_failed: " + reason);
+        => new(SessionCloseCodes.MediaFailed, "media failed",
+            (reason.StartsWith("ICE", StringComparison.Ordinal) ? "ice_failed: " : "media_failed: ") + reason);
 
     public static SessionEnd OfferTimeout(TimeSpan timeout)
         => new(SessionCloseCodes.OfferTimeout, "no offer in time",
