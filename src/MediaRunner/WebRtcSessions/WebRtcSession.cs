@@ -39,6 +39,8 @@ public sealed class WebRtcSession : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly StageTimer _encodeTime = new("encode+send");
     private readonly TaskCompletionSource<SessionEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private const int MaxEarlyCandidates = 32;
+    private readonly List<string?> _earlyCandidates = [];
     private PeerConnection? _pc;
     private volatile bool _ending;
     private bool _closeSent;
@@ -186,12 +188,9 @@ public sealed class WebRtcSession : IAsyncDisposable
                 await AcceptOfferAsync(offer).ConfigureAwait(false);
                 return;
             case IceCandidateMessage candidate:
-                if (_pc is null)
-                {
-                    await SendAsync(new ErrorMessage("bad_request: icecandidate before offer"), default).ConfigureAwait(false);
-                    return;
-                }
-                _pc.AddRemoteCandidate(candidate.Candidate);
+                if (_pc is not null) _pc.AddRemoteCandidate(candidate.Candidate);
+                else if (_earlyCandidates.Count < MaxEarlyCandidates) _earlyCandidates.Add(candidate.Candidate);
+                else await SendAsync(new ErrorMessage($"bad_request: more than {MaxEarlyCandidates} candidates before the offer"), default).ConfigureAwait(false);
                 return;
             case ParamsMessage p:
                 try
@@ -228,6 +227,9 @@ public sealed class WebRtcSession : IAsyncDisposable
         }
         try
         {
+            // Candidates trickled before the offer wait in the connection until it has the remote description.
+            foreach (var early in _earlyCandidates) pc.AddRemoteCandidate(early);
+            _earlyCandidates.Clear();
             var answer = await pc.AcceptOfferAsync(offer.Sdp).ConfigureAwait(false);
             pc.FrameReceived += _pipeline.Offer;
             pc.ConnectionStateChanged += state =>
