@@ -2,7 +2,8 @@
 # Installs what WebRtcBridge needs on Debian 12, and nothing that is already there.
 #   scripts/install-deps.sh          runtime libraries (OpenSSL 3, libvpx7, libturbojpeg0, libyuv0)
 #   scripts/install-deps.sh --test   plus the real peers the tests drive: chromium, firefox-esr, python3-aiortc,
-#                                    ffmpeg (fake-camera files), iproute2 + util-linux (network namespaces), node/npm
+#                                    ffmpeg (fake-camera files), iproute2 + util-linux (network namespaces), node/npm,
+#                                    libjpeg-turbo-progs (cjpeg/djpeg: test JPEGs, e.g. the many-scan one)
 #   scripts/install-deps.sh --bench  runtime libraries plus what ./bench.sh drives: python3-aiortc, python3-websockets
 #                                    (the aiortc benchmark server), iproute2 + util-linux, nftables, curl (scripts/soak.sh)
 #   scripts/install-deps.sh --chaos  runtime libraries plus what scripts/chaos-run.sh drives:
@@ -12,7 +13,7 @@
 set -euo pipefail
 want=(libssl3 libvpx7 libturbojpeg0 libyuv0 ca-certificates)
 if [ "${1:-}" = "--test" ]; then
-  want+=(chromium firefox-esr python3-aiortc python3-numpy ffmpeg iproute2 util-linux procps)
+  want+=(chromium firefox-esr python3-aiortc python3-numpy ffmpeg iproute2 util-linux procps libjpeg-turbo-progs)
   command -v node >/dev/null 2>&1 || want+=(nodejs)
   command -v npm >/dev/null 2>&1 || want+=(npm)
 fi

@@ -61,9 +61,12 @@ public sealed class HttpEndpointTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Health_lists_the_built_in_apps()
+    public async Task Health_lists_the_built_in_apps_to_an_authorized_caller_only()
     {
-        var json = JsonDocument.Parse(await _http.GetStringAsync(_server.HttpUrl("health"))).RootElement;
+        Assert.Equal("""{"status":"ok"}""", await _http.GetStringAsync(_server.HttpUrl("health")));
+        var request = new HttpRequestMessage(HttpMethod.Get, _server.HttpUrl("health"));
+        request.Headers.TryAddWithoutValidation("Authorization", "Key " + TestServer.Key);
+        var json = JsonDocument.Parse(await (await _http.SendAsync(request)).Content.ReadAsStringAsync()).RootElement;
         Assert.Equal("ok", json.GetProperty("status").GetString());
         var apps = json.GetProperty("apps").EnumerateArray().Select(a => a.GetString()).ToList();
         Assert.Contains("bridge/echo", apps);

@@ -45,7 +45,7 @@ public sealed class OverloadAdmissionTests
     }
 
     [Fact]
-    public async Task A_session_that_would_push_the_node_past_MaxLoad_is_refused_with_unavailable_and_1001()
+    public async Task A_session_that_would_push_the_node_past_MaxLoad_is_refused_with_unavailable_and_1013()
     {
         var load = new FakeLoad(load: 0.80, sessionLoad: 0.10); // 0.90 > 0.85
         var (app, url) = await StartAsync(load);
@@ -57,9 +57,10 @@ public sealed class OverloadAdmissionTests
         var error = frame.Json.GetProperty("error").GetString()!;
         Assert.StartsWith("unavailable: node at capacity", error);
         Assert.Contains("0.90 > 0.85", error);
-        Assert.Equal(WebSocketCloseStatus.EndpointUnavailable, await ws.ReceiveCloseAsync());
+        Assert.Equal((WebSocketCloseStatus)1013, await ws.ReceiveCloseAsync());
         Assert.Equal(0, load.Admitted);
         using var http = new HttpClient();
+        http.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", "Key " + TestServer.Key); // /health detail needs a key
         var health = JsonDocument.Parse(await http.GetStringAsync(new Uri(url.ToString().Replace("ws://", "http://").Replace("/webrtc", "/health"))));
         Assert.Equal(0.8, health.RootElement.GetProperty("load").GetProperty("load").GetDouble(), 3);
     }

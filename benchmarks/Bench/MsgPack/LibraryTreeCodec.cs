@@ -6,8 +6,8 @@ using WebRtcBridge.Protocol.MsgPack;
 namespace WebRtcBridge.Bench.MsgPack;
 
 /// <summary>
-/// Our <see cref="MsgValue"/> tree read and written with MessagePack-CSharp's low-level <see cref="MessagePackReader"/>
-/// and <see cref="MessagePackWriter"/>: what our codec would be if it moved to the library behind the same API. It
+/// Our <see cref="MsgValue"/> tree read and written with MessagePack-CSharp's low-level <c>MessagePackReader</c>
+/// and <c>MessagePackWriter</c>: what our codec would be if it moved to the library behind the same API. It
 /// keeps our safety rules (shared small values, element budget charged before a container is allocated, binaries
 /// copied out) so the comparison is of the tokenizers, not of the rules.
 /// </summary>

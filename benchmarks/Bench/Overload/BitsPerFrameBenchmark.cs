@@ -1,5 +1,4 @@
 using System.Buffers;
-using System.Diagnostics;
 using System.Globalization;
 using WebRtcBridge.Bench.Common;
 using WebRtcBridge.WebRtc.Media;

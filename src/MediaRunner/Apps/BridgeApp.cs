@@ -23,8 +23,9 @@ public sealed class BridgeApp
     /// <summary>The handler behind <c>POST /</c>, if any.</summary>
     public Func<MsgValue, RealtimeCallContext, CancellationToken, ValueTask<MsgValue>>? Http { get; private set; }
 
-    /// <summary>Makes the per-session frame handler behind <c>/webrtc</c>, if the app serves live video.</summary>
-    public Func<Pipeline.IVideoFrameHandler>? VideoHandlerFactory { get; private set; }
+    /// <summary>Makes the per-session frame handler behind <c>/webrtc</c>, if the app serves live video; the handler
+    /// may keep the control to end its session.</summary>
+    public Func<WebRtcSessions.VideoSessionControl, Pipeline.IVideoFrameHandler>? VideoHandlerFactory { get; private set; }
 
     /// <summary>The path of the WebRTC endpoint.</summary>
     public const string WebRtcPath = "/webrtc";
@@ -40,6 +41,11 @@ public sealed class BridgeApp
 
     /// <summary>Serves live video at <c>/webrtc</c>: every decoded frame goes through a handler made per session.</summary>
     public BridgeApp WithVideo(Func<Pipeline.IVideoFrameHandler> handlerFactory)
+        => WithVideo(_ => handlerFactory());
+
+    /// <summary>As <see cref="WithVideo(Func{Pipeline.IVideoFrameHandler})"/>; the handler gets a control that ends
+    /// its session (close 1000, or an error and 1011).</summary>
+    public BridgeApp WithVideo(Func<WebRtcSessions.VideoSessionControl, Pipeline.IVideoFrameHandler> handlerFactory)
     {
         EnsureFree(WebRtcPath);
         VideoHandlerFactory = handlerFactory;

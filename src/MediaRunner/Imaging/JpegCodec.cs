@@ -29,7 +29,8 @@ public static unsafe class JpegCodec
 
     /// <summary>
     /// Decodes a baseline or progressive JPEG into a new RGBA image (alpha 255). Images whose header declares more
-    /// than <paramref name="maxPixels"/> are rejected before allocating.
+    /// than <paramref name="maxPixels"/> are rejected before allocating; a progressive one with more than 500 scans
+    /// fails (<see cref="TurboJpeg.FlagLimitScans"/>).
     /// </summary>
     public static RgbaImage Decode(ReadOnlySpan<byte> jpeg, long maxPixels = ImageLimits.MaxPixels)
     {
@@ -44,7 +45,7 @@ public static unsafe class JpegCodec
                 fixed (byte* dst = image.Buffer)
                 {
                     int rc = TurboJpeg.Decompress2(handle, src, new CULong((nuint)jpeg.Length), dst, width,
-                        image.Stride, height, TurboJpeg.PixelFormatRgba, 0);
+                        image.Stride, height, TurboJpeg.PixelFormatRgba, TurboJpeg.FlagLimitScans);
                     if (rc != 0)
                     {
                         bool fatal = TurboJpeg.GetErrorCode(handle) != TurboJpeg.ErrorWarning;

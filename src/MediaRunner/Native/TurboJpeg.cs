@@ -19,6 +19,9 @@ internal static unsafe partial class TurboJpeg
     // flags
     public const int FlagNoRealloc = 1024;
     public const int FlagFastDct = 2048;
+    /// <summary>TJFLAG_LIMITSCANS (libjpeg-turbo 2.1+): a progressive JPEG with more than 500 scans fails instead of
+    /// costing a full-image pass per scan (a few KB of input can otherwise keep a core busy for seconds).</summary>
+    public const int FlagLimitScans = 32768;
     // enum TJERR
     public const int ErrorWarning = 0;
     public const int ErrorFatal = 1;

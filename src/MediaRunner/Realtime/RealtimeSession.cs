@@ -60,10 +60,13 @@ public sealed class RealtimeSession
     public long OutputsSent { get; private set; }
     public long ErrorsSent { get; private set; }
 
-    public async Task RunAsync(CancellationToken ct)
+    /// <summary>Runs until the client closes, the session times out, the connection is lost (<paramref name="ct"/>) or
+    /// the server stops (<paramref name="stopping"/>: close 1001, then the client's close is awaited, bounded).</summary>
+    public async Task RunAsync(CancellationToken ct, CancellationToken stopping = default)
     {
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         _session = cts;
+        using var onStop = stopping.Register(() => _ = CloseForShutdownAsync(cts));
         RealtimeMetrics.SessionStarted();
         var worker = Task.Run(() => WorkerAsync(cts.Token), CancellationToken.None);
         try
@@ -259,6 +262,13 @@ public sealed class RealtimeSession
         {
             _sendLock.Release();
         }
+    }
+
+    private async Task CloseForShutdownAsync(CancellationTokenSource session)
+    {
+        await CloseAsync(SessionCloseCodes.ShuttingDown, "server shutting down", CancellationToken.None).ConfigureAwait(false);
+        try { session.CancelAfter(CloseHandshakeTimeout); }
+        catch (ObjectDisposedException) { }
     }
 
     private async Task CloseAsync(WebSocketCloseStatus status, string reason, CancellationToken ct)

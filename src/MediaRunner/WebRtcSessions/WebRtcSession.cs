@@ -17,10 +17,16 @@ using WebRtcBridge.WebRtc.Sdp;
 namespace WebRtcBridge.MediaRunner.WebRtcSessions;
 
 /// <summary>
-/// One <c>/webrtc</c> session (realtime-protocol.md §7): signaling on the WebSocket, media on a server-role
+/// One <c>/webrtc</c> session (docs/protocols.md): signaling on the WebSocket, media on a server-role
 /// <see cref="PeerConnection"/>, and every decoded frame through the app's frame handler and back out. Sends
 /// <c>ready</c> first, answers the offer, takes trickled candidates, applies <c>params</c> live, and reports
 /// <c>stats</c> about once a second. Replies use the encoding of the client's last message (JSON text or msgpack).
+/// The media connection (and its UDP socket) exists only once an offer arrived; a session without one by
+/// <see cref="WebRtcSessionOptions.OfferTimeout"/> is ended.
+/// <para>Every end (client close, peer closed media, media failure, app, shutdown, deadline) is a <see cref="SessionEnd"/>:
+/// an error message where it helps, then a close frame with its code (RFC 6455 §5.5.1), then the receive loop
+/// drains until the client's close frame. The pending receive is never cancelled: cancelling a .NET WebSocket
+/// receive aborts the socket, and the client would see 1006 instead of our close.</para>
 /// </summary>
 public sealed class WebRtcSession : IAsyncDisposable
 {
@@ -28,39 +34,45 @@ public sealed class WebRtcSession : IAsyncDisposable
     private readonly IVideoFrameHandler _handler;
     private readonly RealtimeCallContext _context;
     private readonly MessageCodec _codec;
-    private readonly PeerConnection _pc;
+    private readonly WebRtcSessionOptions _options;
     private readonly VideoFramePipeline _pipeline;
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly StageTimer _encodeTime = new("encode+send");
-    private readonly TimeSpan _statsInterval;
-    private readonly SessionDegradation _degradation;
+    private readonly TaskCompletionSource<SessionEnd> _end = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private const int MaxEarlyCandidates = 32;
+    private readonly List<string?> _earlyCandidates = [];
+    private PeerConnection? _pc;
+    private SessionDegradation? _degradation;
+    private volatile bool _ending;
+    private bool _closeSent;
     private bool _binaryReplies;
     private bool _answered;
 
     public WebRtcSession(WebSocket socket, IVideoFrameHandler handler, RealtimeCallContext context, MessageCodec codec,
-        PeerConnectionOptions pcOptions, TimeSpan? statsInterval = null, NodeLoad? nodeLoad = null, DegradationOptions? degradation = null)
+        WebRtcSessionOptions options, VideoSessionControl? control = null)
     {
         _socket = socket;
         _handler = handler;
         _context = context;
         _codec = codec;
-        _statsInterval = statsInterval ?? TimeSpan.FromSeconds(1);
-        _pc = new PeerConnection(pcOptions);
+        _options = options;
         _pipeline = new VideoFramePipeline(handler, SendOutput, context.Logger);
-        _pc.FrameReceived += _pipeline.Offer;
-        _degradation = new SessionDegradation(_pc, _pipeline, nodeLoad, degradation, pcOptions.Encoder.CpuUsed, context.Logger);
+        control?.Attach(End);
     }
 
-    public PeerConnection PeerConnection => _pc;
+    /// <summary>The media connection, once an offer has been accepted.</summary>
+    public PeerConnection? PeerConnection => _pc;
     public VideoFramePipeline Pipeline => _pipeline;
-    public SessionDegradation Degradation => _degradation;
+
+    /// <summary>Ends the session (the first end wins).</summary>
+    public void End(SessionEnd end) => _end.TrySetResult(end);
 
     private void SendOutput(VideoFrame input, VideoFrame output)
     {
         var start = Stopwatch.GetTimestamp();
         try
         {
-            _pc.SendFrame(output);
+            _pc?.SendFrame(output);
         }
         finally
         {
@@ -69,88 +81,119 @@ public sealed class WebRtcSession : IAsyncDisposable
         }
     }
 
-    public async Task RunAsync(CancellationToken ct)
+    /// <summary>Runs the session to its end and closes the socket. <paramref name="aborted"/>: the connection is gone;
+    /// <paramref name="stopping"/>: the server is shutting down (close 1001).</summary>
+    /// <returns>How the session ended.</returns>
+    public async Task<SessionEnd> RunAsync(CancellationToken aborted, CancellationToken stopping = default)
     {
-        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        var failed = new TaskCompletionSource<string>(TaskCreationOptions.RunContinuationsAsynchronously);
-        _pc.ConnectionStateChanged += state =>
+        using var loops = new CancellationTokenSource();
+        using var drain = new CancellationTokenSource();
+        using var onStop = stopping.Register(() => End(SessionEnd.Shutdown));
+        using var onAbort = aborted.Register(() => End(SessionEnd.ConnectionLost));
+        await SendAsync(new ReadyMessage(), loops.Token).ConfigureAwait(false);
+        var receive = ReceiveLoopAsync(drain.Token);
+        var stats = StatsLoopAsync(loops.Token);
+        var degrade = DegradationLoopAsync(loops.Token);
+        var deadline = OfferDeadlineAsync(loops.Token);
+        if (await Task.WhenAny(receive, _end.Task).ConfigureAwait(false) == receive)
         {
-            // Failed is an error for the client; Disconnected (the peer sent close_notify) and Closed are normal ends.
-            if (state == PeerConnectionState.Failed) failed.TrySetResult(_pc.FailureReason ?? "failed");
-            else if (state is PeerConnectionState.Closed or PeerConnectionState.Disconnected) failed.TrySetResult("");
-        };
-        await SendAsync(new ReadyMessage(), cts.Token).ConfigureAwait(false);
-        var stats = StatsLoopAsync(cts.Token);
-        var receive = ReceiveLoopAsync(cts.Token);
-        var degrade = _degradation.RunAsync(cts.Token);
-        var ended = await Task.WhenAny(receive, failed.Task).ConfigureAwait(false);
-        if (ended == failed.Task && !receive.IsCompleted)
-        {
-            var reason = await failed.Task.ConfigureAwait(false);
-            _context.Logger.LogInformation("WebRTC connection ended{Reason}", reason.Length == 0 ? " by the peer" : ": " + reason);
-            if (reason.Length > 0) await TrySendAsync(new ErrorMessage("ice_failed: " + reason)).ConfigureAwait(false);
+            // The receive loop ends by itself only when the client's close frame arrived or the socket failed.
+            End(receive.IsCompletedSuccessfully ? SessionEnd.ClientClosed : SessionEnd.ConnectionLost);
         }
-        await cts.CancelAsync().ConfigureAwait(false);
-        try { await Task.WhenAll(receive, stats, degrade).ConfigureAwait(false); }
+        var end = await _end.Task.ConfigureAwait(false);
+        _ending = true;
+        await loops.CancelAsync().ConfigureAwait(false);
+        try { await Task.WhenAll(stats, deadline, degrade).ConfigureAwait(false); }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
+        if (_pc is { } pc) await pc.CloseAsync().ConfigureAwait(false);
+        _context.Logger.LogInformation("WebRTC session ended: {Code} {Reason}{Error}", (int)end.Code, end.Reason,
+            end.Error is null ? "" : " (" + end.Error + ")");
+        if (end.Code != WebSocketCloseStatus.Empty)
+        {
+            if (end.Error is not null) await TrySendAsync(new ErrorMessage(end.Error)).ConfigureAwait(false);
+            await CloseOutputAsync(end).ConfigureAwait(false);
+        }
+        // Drain until the client's close frame; a client that never answers is cut off.
+        if (await Task.WhenAny(receive, Task.Delay(_options.CloseHandshakeTimeout, CancellationToken.None)).ConfigureAwait(false) != receive)
+            await drain.CancelAsync().ConfigureAwait(false);
+        try { await receive.ConfigureAwait(false); }
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
+        return end;
     }
 
+    private async Task OfferDeadlineAsync(CancellationToken ct)
+    {
+        await Task.Delay(_options.OfferTimeout, ct).ConfigureAwait(false);
+        if (!Volatile.Read(ref _answered)) End(SessionEnd.OfferTimeout(_options.OfferTimeout));
+    }
+
+    /// <summary>Returns when the client's close frame arrived; throws when the socket failed.</summary>
     private async Task ReceiveLoopAsync(CancellationToken ct)
     {
-        var reader = new WebSocketMessageReader(_socket, _codec.Limits.MaxMessageSize);
-        while (!ct.IsCancellationRequested)
+        var reader = new WebSocketMessageReader(_socket, _options.MaxMessageBytes);
+        while (true)
         {
             var (outcome, message) = await reader.ReadAsync(ct).ConfigureAwait(false);
             if (outcome == ReadOutcome.Closed) return;
-            if (outcome == ReadOutcome.TooLarge)
+            if (_ending)
             {
-                await SendAsync(new ErrorMessage($"bad_request: message exceeds {_codec.Limits.MaxMessageSize} bytes"), ct).ConfigureAwait(false);
+                message?.Dispose();
                 continue;
             }
-            SignalingMessage parsed;
-            using (message)
+            try
             {
-                _binaryReplies = !message!.IsText;
-                try
-                {
-                    parsed = SignalingMessage.Parse(_codec.Decode(message.Memory, message.IsText));
-                }
-                catch (Exception e) when (e is MsgPackException or InputValidationException)
-                {
-                    await SendAsync(new ErrorMessage("bad_request: " + e.Message), ct).ConfigureAwait(false);
-                    continue;
-                }
+                await HandleFrameAsync(outcome, message, reader).ConfigureAwait(false);
             }
-            if (!await HandleAsync(parsed, ct).ConfigureAwait(false)) return;
+            catch (Exception e) when (e is not (WebSocketException or OperationCanceledException))
+            {
+                _context.Logger.LogError(e, "WebRTC session failed");
+                End(SessionEnd.ServerFault(e.GetType().Name));
+            }
         }
     }
 
-    /// <summary>False when the client asked to close.</summary>
-    private async Task<bool> HandleAsync(SignalingMessage message, CancellationToken ct)
+    private async Task HandleFrameAsync(ReadOutcome outcome, PooledMessage? message, WebSocketMessageReader reader)
+    {
+        if (outcome == ReadOutcome.TooLarge)
+        {
+            _options.OversizedMessage?.Invoke();
+            await SendAsync(new ErrorMessage($"bad_request: message of {reader.LastOversizedLength} bytes exceeds the limit of {_options.MaxMessageBytes} bytes"), default).ConfigureAwait(false);
+            return;
+        }
+        SignalingMessage parsed;
+        using (message)
+        {
+            _binaryReplies = !message!.IsText;
+            try
+            {
+                parsed = SignalingMessage.Parse(_codec.Decode(message.Memory, message.IsText));
+            }
+            catch (Exception e) when (e is MsgPackException or InputValidationException)
+            {
+                await SendAsync(new ErrorMessage("bad_request: " + e.Message), default).ConfigureAwait(false);
+                return;
+            }
+        }
+        await HandleAsync(parsed).ConfigureAwait(false);
+    }
+
+    private async Task HandleAsync(SignalingMessage message)
     {
         switch (message)
         {
             case OfferMessage offer:
                 if (_answered)
                 {
-                    await SendAsync(new ErrorMessage("offer_failed: this session already has a connection; renegotiation is not supported"), ct).ConfigureAwait(false);
-                    return true;
+                    await SendAsync(new ErrorMessage("offer_failed: this session already has a connection; renegotiation is not supported"), default).ConfigureAwait(false);
+                    return;
                 }
-                try
-                {
-                    var answer = await _pc.AcceptOfferAsync(offer.Sdp).ConfigureAwait(false);
-                    _answered = true;
-                    await SendAsync(new AnswerMessage(answer), ct).ConfigureAwait(false);
-                    await SendAsync(new IceCandidateMessage(null, null, null), ct).ConfigureAwait(false);
-                }
-                catch (SdpException e)
-                {
-                    await SendAsync(new ErrorMessage("offer_failed: " + e.Message), ct).ConfigureAwait(false);
-                }
-                return true;
+                await AcceptOfferAsync(offer).ConfigureAwait(false);
+                return;
             case IceCandidateMessage candidate:
-                _pc.AddRemoteCandidate(candidate.Candidate);
-                return true;
+                if (_pc is not null) _pc.AddRemoteCandidate(candidate.Candidate);
+                else if (_earlyCandidates.Count < MaxEarlyCandidates) _earlyCandidates.Add(candidate.Candidate);
+                else await SendAsync(new ErrorMessage($"bad_request: more than {MaxEarlyCandidates} candidates before the offer"), default).ConfigureAwait(false);
+                return;
             case ParamsMessage p:
                 try
                 {
@@ -158,30 +201,73 @@ public sealed class WebRtcSession : IAsyncDisposable
                 }
                 catch (InputValidationException e)
                 {
-                    await SendAsync(new ErrorMessage($"params_failed: {e.Field}: {e.Problem}"), ct).ConfigureAwait(false);
+                    await SendAsync(new ErrorMessage($"params_failed: {e.Field}: {e.Problem}"), default).ConfigureAwait(false);
                 }
-                return true;
+                return;
             case CloseMessage:
-                return false;
+                End(SessionEnd.ClientClosed);
+                return;
             default:
-                await SendAsync(new ErrorMessage($"bad_request: unexpected message '{message.Type}'"), ct).ConfigureAwait(false);
-                return true;
+                await SendAsync(new ErrorMessage($"bad_request: unexpected message '{message.Type}'"), default).ConfigureAwait(false);
+                return;
+        }
+    }
+
+    /// <summary>Creates the media connection (binding its UDP socket) for the first offer and answers it.</summary>
+    private async Task AcceptOfferAsync(OfferMessage offer)
+    {
+        PeerConnection pc;
+        try
+        {
+            pc = new PeerConnection(_options.PeerConnection);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            _context.Logger.LogWarning("no media port for the offer: {Error}", e.Message);
+            await SendAsync(new ErrorMessage("offer_failed: no media port available"), default).ConfigureAwait(false);
+            return;
+        }
+        try
+        {
+            // Candidates trickled before the offer wait in the connection until it has the remote description.
+            foreach (var early in _earlyCandidates) pc.AddRemoteCandidate(early);
+            _earlyCandidates.Clear();
+            var answer = await pc.AcceptOfferAsync(offer.Sdp).ConfigureAwait(false);
+            pc.FrameReceived += _pipeline.Offer;
+            pc.ConnectionStateChanged += state =>
+            {
+                // Failed is an error for the client; Disconnected (the peer sent close_notify) is a normal end;
+                // Closed is ours.
+                if (state == PeerConnectionState.Failed) End(SessionEnd.MediaFailed(pc.FailureReason ?? "failed"));
+                else if (state == PeerConnectionState.Disconnected) End(SessionEnd.PeerClosedMedia);
+            };
+            _degradation = new SessionDegradation(pc, _pipeline, _options.NodeLoad, _options.Degradation,
+                _options.PeerConnection.Encoder.CpuUsed, _context.Logger);
+            _pc = pc;
+            Volatile.Write(ref _answered, true);
+            await SendAsync(new AnswerMessage(answer), default).ConfigureAwait(false);
+            await SendAsync(new IceCandidateMessage(null, null, null), default).ConfigureAwait(false);
+        }
+        catch (SdpException e)
+        {
+            if (_pc != pc) await pc.DisposeAsync().ConfigureAwait(false);
+            await SendAsync(new ErrorMessage("offer_failed: " + e.Message), default).ConfigureAwait(false);
         }
     }
 
     private async Task StatsLoopAsync(CancellationToken ct)
     {
-        using var timer = new PeriodicTimer(_statsInterval);
+        using var timer = new PeriodicTimer(_options.StatsInterval);
         long lastIn = 0, lastOut = 0, lastBytes = 0, lastDecoded = 0, lastEncoded = 0;
         double lastDecodeTime = 0, lastEncodeTime = 0;
         var last = Stopwatch.GetTimestamp();
         while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false))
         {
-            if (!_answered) continue;
+            if (_pc is not { } pc) continue;
             var now = Stopwatch.GetTimestamp();
             var seconds = Stopwatch.GetElapsedTime(last, now).TotalSeconds;
             last = now;
-            var s = _pc.GetStats();
+            var s = pc.GetStats();
             var framesIn = _pipeline.FramesIn;
             var framesOut = _pipeline.FramesOut;
             var stats = MsgValue.Map(
@@ -204,7 +290,7 @@ public sealed class WebRtcSession : IAsyncDisposable
                 ("framesDecoded", s.FramesDecoded),
                 ("framesEncoded", s.FramesEncoded),
                 ("packetsLost", s.PacketsLost),
-                ("degradation", _degradation.ToStatsValue()));
+                ("degradation", _degradation?.ToStatsValue() ?? MsgValue.Nil));
             lastIn = framesIn;
             lastOut = framesOut;
             lastBytes = s.BytesSent;
@@ -216,6 +302,13 @@ public sealed class WebRtcSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Samples the session's load and applies its degradation level, once the media connection exists.</summary>
+    private async Task DegradationLoopAsync(CancellationToken ct)
+    {
+        using var timer = new PeriodicTimer((_options.Degradation ?? new DegradationOptions()).Interval);
+        while (await timer.WaitForNextTickAsync(ct).ConfigureAwait(false)) _degradation?.Tick();
+    }
+
     private static double PerFrameMs(double seconds, long frames) => frames <= 0 ? 0 : Math.Round(seconds * 1000 / frames, 2);
 
     private static double Round(double v) => double.IsNaN(v) ? 0 : Math.Round(v, 2);
@@ -224,11 +317,12 @@ public sealed class WebRtcSession : IAsyncDisposable
 
     private async Task TrySendAsync(SignalingMessage message)
     {
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(2));
-        try { await SendAsync(message, timeout.Token).ConfigureAwait(false); }
+        try { await SendAsync(message, default).ConfigureAwait(false); }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException) { }
     }
 
+    /// <summary><paramref name="ct"/> cancels only the wait for our turn: cancelling a WebSocket send aborts the
+    /// socket, so the send itself is bounded by the close-handshake timeout instead.</summary>
     private async Task SendRawAsync(MsgValue value, CancellationToken ct)
     {
         var buffer = new ArrayBufferWriter<byte>(512);
@@ -238,9 +332,28 @@ public sealed class WebRtcSession : IAsyncDisposable
         await _sendLock.WaitAsync(ct).ConfigureAwait(false);
         try
         {
-            if (_socket.State == WebSocketState.Open)
-                await _socket.SendAsync(buffer.WrittenMemory, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, ct).ConfigureAwait(false);
+            if (_socket.State != WebSocketState.Open || _closeSent) return;
+            using var timeout = new CancellationTokenSource(_options.CloseHandshakeTimeout * 2);
+            await _socket.SendAsync(buffer.WrittenMemory, binary ? WebSocketMessageType.Binary : WebSocketMessageType.Text, true, timeout.Token).ConfigureAwait(false);
         }
+        finally
+        {
+            _sendLock.Release();
+        }
+    }
+
+    /// <summary>Sends our close frame (RFC 6455 §5.5.1) without waiting for the client's; the receive loop takes that.</summary>
+    private async Task CloseOutputAsync(SessionEnd end)
+    {
+        await _sendLock.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            if (_closeSent || _socket.State is not (WebSocketState.Open or WebSocketState.CloseReceived)) return;
+            _closeSent = true;
+            using var timeout = new CancellationTokenSource(_options.CloseHandshakeTimeout);
+            await _socket.CloseOutputAsync(end.Code, end.Reason, timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is WebSocketException or OperationCanceledException) { }
         finally
         {
             _sendLock.Release();
@@ -249,10 +362,14 @@ public sealed class WebRtcSession : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        _pc.FrameReceived -= _pipeline.Offer;
-        await _pc.CloseAsync().ConfigureAwait(false);
+        var pc = _pc;
+        if (pc is not null)
+        {
+            pc.FrameReceived -= _pipeline.Offer;
+            await pc.CloseAsync().ConfigureAwait(false);
+        }
         await _pipeline.DisposeAsync().ConfigureAwait(false);
-        await _pc.DisposeAsync().ConfigureAwait(false);
-        _degradation.Dispose();
+        if (pc is not null) await pc.DisposeAsync().ConfigureAwait(false);
+        _degradation?.Dispose();
     }
 }

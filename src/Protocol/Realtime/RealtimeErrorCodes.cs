@@ -21,6 +21,9 @@ public static class RealtimeErrorCodes
     /// <summary>The server refuses the session (e.g. too many sessions).</summary>
     public const string Unavailable = "UNAVAILABLE";
 
+    /// <summary>Over a limit (sessions, sockets per client): try again later.</summary>
+    public const string RateLimited = "RATE_LIMITED";
+
     /// <summary>The reason sent with <see cref="Timeout"/> by fal's runtime.</summary>
     public const string TimeoutReason = "no inputs, reconnect when needed!";
 }

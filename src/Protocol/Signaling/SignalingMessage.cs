@@ -39,7 +39,12 @@ public abstract record SignalingMessage(string Type)
             case "params":
                 var p = frame["params"];
                 if (p.Kind != MsgValueKind.Map) throw new InputValidationException("params", "must be a map");
-                return new ParamsMessage(p.AsMapEntries().ToDictionary(e => e.Key, e => e.Value, StringComparer.Ordinal));
+                var parameters = new Dictionary<string, MsgValue>(StringComparer.Ordinal);
+                foreach (var (key, value) in p.AsMapEntries())
+                {
+                    if (!parameters.TryAdd(key, value)) throw new InputValidationException("params", $"duplicate key '{key}'");
+                }
+                return new ParamsMessage(parameters);
             case "close":
                 return new CloseMessage();
             case "ready":

@@ -13,7 +13,7 @@ namespace WebRtcBridge.Signaling.Endpoints;
 /// <summary>
 /// <c>POST /{owner}/{alias}</c> (and <c>POST /</c> for the default app): a JSON body in, the handler's output as
 /// JSON out. A body sent as <c>application/msgpack</c> is answered in msgpack. Errors use FastAPI's shapes:
-/// 422 with <c>detail[].loc</c> naming the field, 400 for undecodable bodies, 500 for handler failures.
+/// 422 with <c>detail[].loc</c> naming the field, 400 for undecodable bodies, 500 for handler failures (no exception text).
 /// </summary>
 public sealed class AppHttpEndpoint(
     AppRouteResolver routes,
@@ -31,8 +31,7 @@ public sealed class AppHttpEndpoint(
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             return;
         }
-        var (allowed, _) = await auth.AuthorizeAsync(http, route.App.Id);
-        if (!allowed)
+        if (!(await auth.AuthorizeAsync(http, route.App.Id)).Allowed)
         {
             await Problem(http, StatusCodes.Status401Unauthorized, "Unauthorized");
             return;
@@ -82,8 +81,9 @@ public sealed class AppHttpEndpoint(
         }
         catch (Exception e) when (e is not OperationCanceledException)
         {
+            // The exception is logged, never sent: its text may carry paths, data or internals.
             _log.LogWarning(e, "HTTP handler of {App} failed", route.App.Id);
-            await Problem(http, StatusCodes.Status500InternalServerError, e.Message);
+            await Problem(http, StatusCodes.Status500InternalServerError, "internal error: the handler failed");
             return;
         }
         var result = new ArrayBufferWriter<byte>(4096);

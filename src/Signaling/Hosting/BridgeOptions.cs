@@ -17,8 +17,25 @@ public sealed class BridgeOptions
     /// <summary>Most bytes a realtime session's queued inputs hold (default 32 MiB); the oldest are dropped and counted.</summary>
     public long MaxQueuedInputBytes { get; set; } = WebRtcBridge.MediaRunner.Realtime.RealtimeSession.DefaultMaxQueuedInputBytes;
 
-    /// <summary>Concurrent WebRTC sessions; one more gets an error and a close.</summary>
+    /// <summary>Concurrent WebRTC sessions; one more gets an error and close 1013.</summary>
     public int MaxSessions { get; set; } = 32;
+
+    /// <summary>Largest signaling message on <c>/webrtc</c>; a larger one gets an error message (counted), the
+    /// session goes on.</summary>
+    public int MaxSignalingMessageBytes { get; set; } = 64 * 1024;
+
+    /// <summary>Concurrent realtime WebSocket sessions, server-wide; one more gets <c>RATE_LIMITED</c> and close 1013.</summary>
+    public int MaxRealtimeSessions { get; set; } = 256;
+
+    /// <summary>HTTP requests in flight (WebSocket sessions not included); one more gets 429.</summary>
+    public int MaxHttpRequests { get; set; } = 64;
+
+    /// <summary>Concurrent WebSockets of one client (API key id or token subject, else remote IP); one more gets an
+    /// error frame and close 1008.</summary>
+    public int MaxSocketsPerClient { get; set; } = 16;
+
+    /// <summary><c>POST /tokens</c> per client per minute; one more gets 429 with Retry-After.</summary>
+    public int TokenRequestsPerMinute { get; set; } = 30;
 
     /// <summary>WebRTC media settings.</summary>
     public WebRtcOptions WebRtc { get; set; } = new();
@@ -45,6 +62,9 @@ public sealed class WebRtcOptions
 
     /// <summary>libvpx speed (cpu-used): -16..16, higher is faster; realtime default -6.</summary>
     public int EncoderSpeed { get; set; } = -6;
+
+    /// <summary>A <c>/webrtc</c> session without an accepted offer by then is ended (close 4001).</summary>
+    public double OfferTimeoutSeconds { get; set; } = 10;
 
     public int StartBitrateKbps { get; set; } = 1000;
     public int MaxBitrateKbps { get; set; } = 2500;

@@ -3,6 +3,7 @@ using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.MediaRunner.BuiltIn;
 using WebRtcBridge.MediaRunner.Overload;
 using WebRtcBridge.MediaRunner.Realtime;
+using WebRtcBridge.MediaRunner.WebRtcSessions;
 using WebRtcBridge.Protocol.MsgPack;
 using WebRtcBridge.Signaling.Auth;
 using WebRtcBridge.Signaling.Endpoints;
@@ -55,7 +56,12 @@ public static class BridgeServer
             var o = sp.GetRequiredService<IOptions<BridgeOptions>>().Value;
             return new MessageCodec(new MsgPackLimits { MaxDepth = o.MaxDepth, MaxMessageSize = o.MaxMessageBytes, MaxElements = o.MaxElements });
         });
-        builder.Services.AddSingleton<WebRtcSessionLimiter>();
+        builder.Services.AddSingleton<SocketLimiter>();
+        // Built on first use, so a bad Bridge:WebRtc setting fails the first /webrtc session, not the start of a
+        // server that may serve only realtime clients.
+        builder.Services.AddSingleton(sp => new Lazy<WebRtcSessionOptions>(() => WebRtcSessionSettings.From(
+            sp.GetRequiredService<IOptions<BridgeOptions>>().Value, sp.GetRequiredService<LimitCounters>(),
+            sp.GetRequiredService<NodeLoad>())));
         builder.Services.AddSingleton<NodeLoad>();
         builder.Services.AddSingleton<INodeLoadSource>(sp => sp.GetRequiredService<NodeLoad>());
         builder.Services.AddSingleton(sp =>
@@ -66,28 +72,44 @@ public static class BridgeServer
         });
         builder.Services.AddSingleton<AppSocketEndpoint>();
         builder.Services.AddSingleton<AppHttpEndpoint>();
+        builder.Services.AddSingleton<LimitCounters>();
+        var limits = builder.Configuration.GetSection(BridgeOptions.Section).Get<BridgeOptions>() ?? new BridgeOptions();
+        builder.Services.AddRateLimiter(o => HttpLimits.Configure(o, limits));
         configure?.Invoke(builder);
+        LogRedaction.WrapLoggerProviders(builder.Services);
 
         var app = builder.Build();
         app.Services.GetRequiredService<LoadAdmission>(); // validates Bridge:Admission at start
         var keys = app.Services.GetRequiredService<ApiKeyStore>();
+        app.Services.GetRequiredService<TokenService>(); // a bad Auth:SigningKey fails here, at start
         if (keys.IsOpen)
             app.Logger.LogWarning("No API keys configured (Auth:Keys): the server is OPEN, every client is accepted.");
 
+        // A handler's exception never reaches the client: a bare 500 with no exception text.
+        app.UseExceptionHandler(new ExceptionHandlerOptions
+        {
+            ExceptionHandler = http => http.Response.WriteAsJsonAsync(new { detail = "internal server error" }),
+        });
         app.UseWebSockets(new WebSocketOptions { KeepAliveInterval = TimeSpan.FromSeconds(20) });
         app.UseDefaultFiles();
         app.UseStaticFiles();
         // Routing after static files: the app catch-all route would otherwise claim GET / before the demo is served.
         app.UseRouting();
-        app.MapGet("/health", (AppRegistry registry, HttpContext http) => Results.Json(new
-        {
-            status = "ok",
-            realtimeSessions = RealtimeMetrics.Active,
-            webrtcSessions = http.RequestServices.GetRequiredService<WebRtcSessionLimiter>().Active,
-            apps = registry.Apps.Select(a => a.Id.ToString()),
-            load = http.RequestServices.GetRequiredService<INodeLoadSource>().Read().ToHealth(), // detail: only for authorized callers
-        }));
-        app.MapPost("/tokens", TokenEndpoint.HandleAsync);
+        app.UseRateLimiter();
+        // Detail only for an authorized caller (a valid API key, or anyone when the server is open).
+        app.MapGet("/health", (AppRegistry registry, HttpContext http, HandshakeAuthenticator auth, SocketLimiter sockets,
+            LimitCounters counters) => auth.HasValidKey(http, out _)
+            ? Results.Json(new
+            {
+                status = "ok",
+                realtimeSessions = RealtimeMetrics.Active,
+                webrtcSessions = sockets.Active,
+                apps = registry.Apps.Select(a => a.Id.ToString()),
+                rejected = counters.Snapshot(),
+                load = http.RequestServices.GetRequiredService<INodeLoadSource>().Read().ToHealth(),
+            })
+            : Results.Json(new { status = "ok" }));
+        app.MapPost("/tokens", TokenEndpoint.HandleAsync).RequireRateLimiting(TokenEndpoint.RateLimitPolicy);
         app.Map("/{**path}", async (HttpContext http, AppSocketEndpoint sockets, AppHttpEndpoint posts) =>
         {
             if (http.WebSockets.IsWebSocketRequest) await sockets.HandleAsync(http);

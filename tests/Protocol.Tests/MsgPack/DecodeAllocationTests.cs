@@ -13,7 +13,7 @@ public sealed class DecodeAllocationTests(ITestOutputHelper output)
     private const int N = 200_000;
 
     /// <summary>Bytes the decode allocated (after a warm-up decode, so pooled scratch and JIT are not counted).</summary>
-    private (long Allocated, long TreeBytes, MsgValue Value) Measure(Func<(MsgValue, long)> decode)
+    private static (long Allocated, long TreeBytes, MsgValue Value) Measure(Func<(MsgValue, long)> decode)
     {
         decode();
         var before = GC.GetAllocatedBytesForCurrentThread();

@@ -23,12 +23,13 @@ public sealed class TestServer : IAsyncDisposable
     public const string Key = "test-key:test-secret";
 
     /// <summary>Starts a server; <paramref name="settings"/> are configuration overrides ("Section:Key" = value).</summary>
-    public static async Task<TestServer> StartAsync(Action<AppRegistry>? apps = null, IDictionary<string, string?>? settings = null, bool withKey = true)
+    public static async Task<TestServer> StartAsync(Action<AppRegistry>? apps = null, IDictionary<string, string?>? settings = null, bool withKey = true,
+        Action<WebApplicationBuilder>? configure = null)
     {
         var args = new List<string> { "--urls", "http://127.0.0.1:0", "--Logging:LogLevel:Default", "Warning" };
         if (withKey) args.AddRange(["--Auth:Keys:0", Key]);
         foreach (var (k, v) in settings ?? new Dictionary<string, string?>()) args.AddRange(["--" + k, v ?? ""]);
-        var app = BridgeServer.Build(args.ToArray(), apps);
+        var app = BridgeServer.Build(args.ToArray(), apps, configure);
         await app.StartAsync();
         var address = BridgeServer.ListeningUri(app).ToString();
         return new TestServer(app, new Uri(address.TrimEnd('/') + "/"));
@@ -36,6 +37,9 @@ public sealed class TestServer : IAsyncDisposable
 
     public Uri WsUrl(string pathAndQuery) => new(Ws, pathAndQuery.TrimStart('/'));
     public Uri HttpUrl(string pathAndQuery) => new(Http, pathAndQuery.TrimStart('/'));
+
+    /// <summary>Stops the host as SIGTERM does (ApplicationStopping, then the server drains).</summary>
+    public Task StopAsync() => _app.StopAsync();
 
     public async ValueTask DisposeAsync()
     {

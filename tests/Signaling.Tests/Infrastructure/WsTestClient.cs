@@ -51,6 +51,28 @@ public sealed class WsTestClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Reads every frame until the server's close frame, answers it, and returns the frames before it with the
+    /// close status and reason. A socket aborted without a close frame (1006) throws.</summary>
+    public async Task<(List<Frame> Frames, WebSocketCloseStatus? Status, string? Reason)> ReadUntilCloseAsync()
+    {
+        var frames = new List<Frame>();
+        while (true)
+        {
+            var f = await ReceiveAsync();
+            if (f.Type != WebSocketMessageType.Close)
+            {
+                frames.Add(f);
+                continue;
+            }
+            if (Socket.State == WebSocketState.CloseReceived)
+            {
+                using var cts = new CancellationTokenSource(Timeout);
+                await Socket.CloseOutputAsync(WebSocketCloseStatus.NormalClosure, "", cts.Token);
+            }
+            return (frames, f.CloseStatus, f.CloseDescription);
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         if (Socket.State == WebSocketState.Open)
