@@ -13,7 +13,7 @@ using WebRtcBridge.Protocol.Realtime;
 namespace WebRtcBridge.MediaRunner.Realtime;
 
 /// <summary>
-/// One realtime WebSocket session (realtime-protocol.md §3, §4, §8): a receive loop decodes frames into a bounded
+/// One realtime WebSocket session (docs/protocols.md#realtime-messages): a receive loop decodes frames into a bounded
 /// drop-oldest input buffer; a worker runs the endpoint's handler and sends each output. Bad input gets an
 /// <c>x-fal-error</c> text frame and the session goes on; the session timeout ends it with TIMEOUT and close 1000.
 /// </summary>
@@ -89,7 +89,7 @@ public sealed class RealtimeSession
             var (outcome, message) = await reader.ReadAsync(ct).ConfigureAwait(false);
             if (outcome == ReadOutcome.Closed)
             {
-                // Answer every close, including a code-less one, with 1000 (§5.2, §8.8).
+                // Answer every close, including a code-less one, with 1000 (docs/protocols.md#errors-and-close-codes).
                 await CloseAsync(WebSocketCloseStatus.NormalClosure, "", ct).ConfigureAwait(false);
                 return;
             }

@@ -16,7 +16,7 @@ using WebRtcBridge.WebRtc.Sdp;
 namespace WebRtcBridge.MediaRunner.WebRtcSessions;
 
 /// <summary>
-/// One <c>/webrtc</c> session (realtime-protocol.md §7): signaling on the WebSocket, media on a server-role
+/// One <c>/webrtc</c> session (docs/protocols.md#webrtc-signaling): signaling on the WebSocket, media on a server-role
 /// <see cref="PeerConnection"/>, and every decoded frame through the app's frame handler and back out. Sends
 /// <c>ready</c> first, answers the offer, takes trickled candidates, applies <c>params</c> live, and reports
 /// <c>stats</c> about once a second. Replies use the encoding of the client's last message (JSON text or msgpack).

@@ -3,7 +3,7 @@ using WebRtcBridge.MediaRunner.Apps;
 namespace WebRtcBridge.Signaling.Auth;
 
 /// <summary>
-/// Decides whether a request may use an app (realtime-protocol.md §2.2, §8.2): a temporary token in the
+/// Decides whether a request may use an app (docs/protocols.md#auth-and-tokens): a temporary token in the
 /// <c>fal_jwt_token</c> query, or <c>Authorization: Key id:secret</c> / <c>Bearer token</c>. Checked once, at the
 /// WebSocket handshake; a live session is never ended because its token has since expired.
 /// </summary>

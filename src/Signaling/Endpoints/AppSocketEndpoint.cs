@@ -13,7 +13,7 @@ namespace WebRtcBridge.Signaling.Endpoints;
 /// <summary>
 /// WebSocket upgrades for app endpoints: realtime endpoints get a <see cref="RealtimeSession"/>, raw endpoints get
 /// the socket. Auth failures are answered in-band (text frame, close 1008), never with an HTTP 401 at upgrade
-/// (realtime-protocol.md §2.4).
+/// (docs/protocols.md#auth-and-tokens).
 /// </summary>
 public sealed class AppSocketEndpoint(
     AppRouteResolver routes,

@@ -5,7 +5,7 @@ namespace WebRtcBridge.Signaling.Endpoints;
 
 /// <summary>
 /// <c>POST /tokens/</c> with <c>Authorization: Key id:secret</c> and <c>{"allowed_apps":[alias],"token_expiration":s}</c>
-/// answers a bare JSON string holding a signed JWT (realtime-protocol.md §2.1, §8.3).
+/// answers a bare JSON string holding a signed JWT (docs/protocols.md#auth-and-tokens).
 /// </summary>
 public static class TokenEndpoint
 {

@@ -4,7 +4,7 @@ using System.Security.Cryptography.X509Certificates;
 namespace WebRtcBridge.WebRtc.Dtls;
 
 /// <summary>
-/// A self-signed ECDSA P-256 certificate made with .NET and loaded into OpenSSL (design notes §1.4). One process-wide
+/// A self-signed ECDSA P-256 certificate made with .NET and loaded into OpenSSL (docs/webrtc-stack.md#dtls-srtp-over-openssl). One process-wide
 /// <see cref="Default"/> is shared by all transports, as mediasoup does; tests can create their own.
 /// </summary>
 public sealed class DtlsCertificate : IDisposable

@@ -4,7 +4,7 @@ using System.Text;
 namespace WebRtcBridge.WebRtc.Ice;
 
 /// <summary>
-/// ICE-lite server agent (RFC 8445 §2.5, §7.3; design notes §3.3). It never sends checks: it only answers
+/// ICE-lite server agent (RFC 8445 §2.5, §7.3; docs/webrtc-stack.md#ice-lite). It never sends checks: it only answers
 /// Binding requests, learns valid 5-tuples from them, follows USE-CANDIDATE to pick the selected end point and
 /// watches consent (RFC 7675): <see cref="IsConsentExpired"/> after <see cref="ConsentTimeoutMs"/> without a
 /// valid check. Transport-agnostic and clock-agnostic: the caller passes datagrams and the time in ms.
@@ -114,7 +114,7 @@ public sealed class IceLiteAgent
         if (State is IceState.Failed or IceState.Closed) { DroppedInactive++; return IceLiteResult.Dropped; }
         if (!StunMessage.TryParse(datagram, out var msg) || msg.MessageType != StunMessageType.BindingRequest)
         {
-            DroppedMalformed++; // responses/indications are not for a lite agent (§3.3 step 6); consent needs requests
+            DroppedMalformed++; // responses/indications are not for a lite agent (docs/webrtc-stack.md#ice-lite); consent needs requests
             return IceLiteResult.Dropped;
         }
         // RFC 8489 §7.3: a FINGERPRINT that does not verify means "not STUN": discard silently.
@@ -122,7 +122,7 @@ public sealed class IceLiteAgent
         if (_startMs == long.MinValue) _startMs = nowMs;
         if (State == IceState.New) SetState(IceState.Checking);
 
-        // RFC 8489 §9.1.3: both USERNAME and MESSAGE-INTEGRITY are required, else 400. Notes §3.3: FINGERPRINT too.
+        // RFC 8489 §9.1.3: both USERNAME and MESSAGE-INTEGRITY are required, else 400. We require FINGERPRINT too (docs/webrtc-stack.md#ice-lite).
         if (!msg.HasFingerprint || !msg.HasUsername || !msg.HasMessageIntegrity)
             return Error(ref msg, responseBuffer, out responseLength, StunErrorCode.BadRequest, "Bad Request", signed: false);
 
