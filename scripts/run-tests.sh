@@ -9,6 +9,16 @@ log_dir=artifacts/test-logs; mkdir -p "$log_dir"
 passed=0; failed=0; skipped=0; rc=0
 if ! dotnet build WebRtcBridge.sln -c Release -nologo -v:q 2>&1 | tee "$log_dir/build.log" | grep -E 'error|Warn|Error' | grep -v ' 0 Error' ; then :; fi
 if ! grep -q 'Build succeeded' "$log_dir/build.log"; then echo "build failed" >&2; tail -30 "$log_dir/build.log"; echo "tests: 0 passed, 1 failed"; exit 1; fi
+# Docs check: code and tests cite the repository's own docs/, never design notes outside it.
+echo "== docs references"
+outside=$(grep -rIlE '\.\./shared|shared/design' src tests benchmarks samples wwwroot \
+  --exclude-dir=bin --exclude-dir=obj --exclude-dir=node_modules 2>/dev/null || true)
+if [ -n "$outside" ]; then
+  echo "docs references: FAILED, these files point outside the repository (use docs/):"; echo "$outside"
+  failed=$((failed+1)); rc=1
+else
+  echo "docs references: 1 passed"; passed=$((passed+1))
+fi
 filter=()
 [ -n "${TEST_FILTER:-}" ] && filter=(--filter "$TEST_FILTER")
 for proj in tests/*/*.csproj; do

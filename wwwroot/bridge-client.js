@@ -1,4 +1,4 @@
-// A small reusable client for WebRtcBridge's /webrtc signaling (realtime-protocol.md §7): it opens the WebSocket,
+// A small reusable client for WebRtcBridge's /webrtc signaling (docs/protocols.md#webrtc-signaling): it opens the WebSocket,
 // waits for {"type":"ready"}, sends the offer, applies the answer, trickles ICE candidates both ways (null = end of
 // candidates), forwards live handler parameters ({"type":"params"}) and reports the server's {"type":"stats"}.
 // Events: "status" {detail: text}, "track" {detail: MediaStream}, "stats" {detail: object}, "error" {detail: text},

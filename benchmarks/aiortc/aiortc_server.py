@@ -2,7 +2,7 @@
 """Benchmark baseline: the /webrtc endpoint with the `identity` filter, rebuilt on Debian's python3-aiortc (1.4).
 
 One load client can drive this server and WebRtcBridge side by side. It speaks the message set of
-docs realtime-protocol.md §7 as JSON text frames on a WebSocket (any path, e.g. /webrtc):
+docs/protocols.md#webrtc-signaling, as JSON text frames on a WebSocket (any path, e.g. /webrtc):
 
   S->C  {"type":"ready"}                                    first, right after the WebSocket is accepted
   C->S  {"type":"offer","sdp":...}                          -> RTCPeerConnection; each received video track is sent

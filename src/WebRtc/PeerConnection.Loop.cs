@@ -103,7 +103,7 @@ public sealed partial class PeerConnection
         }
     }
 
-    // RFC 8445 §7.3 / webrtc-stack.md §3.3 step 7: media and DTLS only from ICE-validated addresses.
+    // RFC 8445 §7.3 / docs/webrtc-stack.md#one-socket-one-loop: media and DTLS only from ICE-validated addresses.
     private bool IsTrustedSource(SocketAddress source)
     {
         var remote = _remoteAddress;

@@ -6,7 +6,7 @@ using WebRtcBridge.Signaling.Tests.Infrastructure;
 
 namespace WebRtcBridge.Signaling.Tests;
 
-/// <summary>Auth at the handshake (realtime-protocol.md §2, §8.2, §8.3).</summary>
+/// <summary>Auth at the handshake (docs/protocols.md#auth-and-tokens).</summary>
 public sealed class AuthTests : IAsyncLifetime
 {
     private TestServer _server = null!;

@@ -4,7 +4,7 @@ using WebRtcBridge.Signaling.Tests.Infrastructure;
 
 namespace WebRtcBridge.Signaling.Tests;
 
-/// <summary>Drop-oldest input buffering with the client's max_buffering, and batching (realtime-protocol.md §3.4, §8.4).</summary>
+/// <summary>Drop-oldest input buffering with the client's max_buffering, and batching (docs/protocols.md#realtime-messages).</summary>
 public sealed class BufferingTests
 {
     /// <summary>Counts inputs the server has received (the in-process server's meter).</summary>

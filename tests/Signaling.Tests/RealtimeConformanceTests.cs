@@ -3,7 +3,7 @@ using WebRtcBridge.Signaling.Tests.Infrastructure;
 
 namespace WebRtcBridge.Signaling.Tests;
 
-/// <summary>One test per point of the conformance checklist (realtime-protocol.md §8), against Kestrel on 127.0.0.1.</summary>
+/// <summary>One test per point of the realtime protocol as we implement it (docs/protocols.md), against Kestrel on 127.0.0.1.</summary>
 public sealed class RealtimeConformanceTests : IAsyncLifetime
 {
     private TestServer _server = null!;

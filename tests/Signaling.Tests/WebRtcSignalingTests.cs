@@ -11,7 +11,7 @@ using Xunit.Abstractions;
 
 namespace WebRtcBridge.Signaling.Tests;
 
-/// <summary>The /webrtc signaling endpoint (realtime-protocol.md §7, §8.10) with our own client-role peer.</summary>
+/// <summary>The /webrtc signaling endpoint (docs/protocols.md#webrtc-signaling) with our own client-role peer.</summary>
 [Collection(WebRtcCollection.Name)]
 public sealed class WebRtcSignalingTests(ITestOutputHelper output) : IAsyncLifetime
 {

@@ -1,5 +1,5 @@
 // Shared helpers for the browser tests: prerequisites (fail, never skip, naming the Debian package), the fake
-// camera file, Chromium's flags (ARCHITECTURE.md "Testing with real peers") and the analysis of the page's
+// camera file, Chromium's flags (docs/architecture.md#testing-with-real-peers) and the analysis of the page's
 // verification log (wwwroot/frame-verify.js).
 import { accessSync, constants, existsSync, mkdtempSync } from "node:fs";
 import { spawnSync } from "node:child_process";
@@ -50,7 +50,7 @@ export function fakeCameraFile() {
   return (camera = file);
 }
 
-/** Chromium flags from ARCHITECTURE.md: headless, fake camera, no mDNS hiding, no phoning home. */
+/** Chromium flags (docs/architecture.md#testing-with-real-peers): headless, fake camera, no mDNS hiding, no phoning home. */
 export function chromiumArgs({ fakeUi = true, y4m = null, extra = [] } = {}) {
   return [
     "--no-sandbox", "--disable-gpu", "--use-fake-device-for-media-stream",

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs COMMAND inside a private network namespace made just for it (ARCHITECTURE.md "Testing with real peers"):
+# Runs COMMAND inside a private network namespace made just for it (docs/architecture.md#testing-with-real-peers):
 #   lo up; a veth pair with BOTH ends inside: veth0 10.255.0.1/24, veth1 10.255.0.2/24;
 #   a default route via 10.255.0.2 (Firefox gathers no host candidate without one).
 # Headless browsers gather no ICE candidates on loopback alone; the veth addresses give them real host candidates.

@@ -1,4 +1,4 @@
-// Points fal's client at our server (realtime-protocol.md §9): fal-js dials a hard-coded wss://fal.run, so the
+// Points fal's client at our server (docs/protocols.md#pointing-fal-js-at-this-server): fal-js dials a hard-coded wss://fal.run, so the
 // global WebSocket constructor is replaced by one that rewrites the host, and tokens come from our own /tokens/.
 import WebSocketImpl from "ws";
 import { createFalClient } from "@fal-ai/client";

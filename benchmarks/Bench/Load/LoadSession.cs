@@ -8,7 +8,7 @@ using WebRtcBridge.WebRtc;
 namespace WebRtcBridge.Bench.Load;
 
 /// <summary>
-/// One light load-client session: signals over a <c>/webrtc</c> WebSocket (realtime-protocol.md §7, JSON text),
+/// One light load-client session: signals over a <c>/webrtc</c> WebSocket (docs/protocols.md#webrtc-signaling, JSON text),
 /// connects a client-role <see cref="PeerConnection"/> that does not decode (<c>DecodeIncoming = false</c>), replays
 /// a pre-encoded clip and counts the complete frames that come back. The same session drives our server and the
 /// aiortc benchmark server.

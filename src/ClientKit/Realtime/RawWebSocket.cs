@@ -4,7 +4,7 @@ namespace WebRtcBridge.ClientKit.Realtime;
 
 /// <summary>
 /// fal_client's <c>ws_connect</c>: an authenticated raw WebSocket to an app endpoint, no codec
-/// (realtime-protocol.md §6). The path defaults to the app root.
+/// (docs/protocols.md#raw-websocket-endpoints). The path defaults to the app root.
 /// </summary>
 public static class RawWebSocket
 {

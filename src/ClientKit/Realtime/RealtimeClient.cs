@@ -10,11 +10,11 @@ using WebRtcBridge.Protocol.Transport;
 
 namespace WebRtcBridge.ClientKit.Realtime;
 
-/// <summary>Where a <see cref="RealtimeClient"/> is in fal-js's state machine (realtime-protocol.md §5.1).</summary>
+/// <summary>Where a <see cref="RealtimeClient"/> is in fal-js's state machine (docs/protocols.md#net-realtime-client).</summary>
 public enum RealtimeClientState { Idle, Connecting, Active, Closed }
 
 /// <summary>
-/// A realtime client that behaves like fal-js (realtime-protocol.md §5, §10): it dials lazily on the first send,
+/// A realtime client that behaves like fal-js (docs/protocols.md#net-realtime-client): it dials lazily on the first send,
 /// keeps one pending message while connecting (the latest wins), throttles sends (leading + latest trailing),
 /// classifies frames in the documented order, reconnects with a fresh token on the next send after a close, and
 /// closes with 1000. Unlike fal-js it never drops silently: every replaced or undeliverable send is counted in

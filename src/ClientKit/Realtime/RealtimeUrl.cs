@@ -3,7 +3,7 @@ using System.Text.RegularExpressions;
 namespace WebRtcBridge.ClientKit.Realtime;
 
 /// <summary>
-/// Builds the URL fal's clients dial (realtime-protocol.md §1.1, §1.2):
+/// Builds the URL fal's clients dial (docs/protocols.md#urls-and-routing):
 /// <c>{base}/{appId}{path}?fal_jwt_token={token}[&amp;max_buffering=n]</c>.
 /// </summary>
 public static partial class RealtimeUrl

@@ -1,7 +1,7 @@
 namespace WebRtcBridge.ClientKit.Realtime;
 
 /// <summary>
-/// fal-js's throttle (realtime-protocol.md §5.2): the first call runs at once; later calls within the interval
+/// fal-js's throttle (docs/protocols.md#net-realtime-client): the first call runs at once; later calls within the interval
 /// replace one pending call that runs when the interval since the last run has passed. Replaced calls are counted
 /// in <see cref="Dropped"/>, never lost silently. An interval of zero runs every call.
 /// </summary>

@@ -2,7 +2,7 @@ namespace WebRtcBridge.MediaRunner.Apps;
 
 /// <summary>
 /// An app's id, <c>owner/alias</c>, optionally under a namespace (<c>workflows/owner/alias</c>,
-/// <c>comfy/owner/alias</c>), as fal's clients build it (realtime-protocol.md §1.2).
+/// <c>comfy/owner/alias</c>), as fal's clients build it (docs/protocols.md#urls-and-routing).
 /// </summary>
 public sealed record AppId(string Owner, string Alias, string? Namespace = null)
 {

@@ -8,7 +8,7 @@ using WebRtcBridge.WebRtc.Media;
 namespace WebRtcBridge.MediaRunner.Pipeline;
 
 /// <summary>
-/// The per-session media pipeline (ARCHITECTURE.md, "A WebRTC session"): decoded frames are offered to a
+/// The per-session media pipeline (docs/architecture.md#path-of-a-frame): decoded frames are offered to a
 /// latest-frame-wins slot of capacity 1; the handler runs on its own worker and takes the newest waiting frame; its
 /// outputs go to the sink (encoder and sender). A busy handler makes the pipeline drop (and count) frames, never
 /// queue them, so a slow handler lowers the output frame rate and latency stays bounded. A handler exception drops

@@ -101,7 +101,7 @@ public sealed class RealtimeSession
             var (outcome, message) = await reader.ReadAsync(ct).ConfigureAwait(false);
             if (outcome == ReadOutcome.Closed)
             {
-                // Answer every close, including a code-less one, with 1000 (§5.2, §8.8).
+                // Answer every close, including a code-less one, with 1000 (docs/protocols.md#errors-and-close-codes).
                 await CloseAsync(WebSocketCloseStatus.NormalClosure, "", ct).ConfigureAwait(false);
                 return;
             }

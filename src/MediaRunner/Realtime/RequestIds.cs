@@ -2,7 +2,7 @@ using WebRtcBridge.Protocol.MsgPack;
 
 namespace WebRtcBridge.MediaRunner.Realtime;
 
-/// <summary>Echoes an input's <c>request_id</c> into its output when the handler did not (realtime-protocol.md §8.5).</summary>
+/// <summary>Echoes an input's <c>request_id</c> into its output when the handler did not (docs/protocols.md#realtime-messages).</summary>
 public static class RequestIds
 {
     public const string Field = "request_id";

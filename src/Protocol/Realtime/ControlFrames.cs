@@ -4,14 +4,14 @@ namespace WebRtcBridge.Protocol.Realtime;
 
 /// <summary>
 /// The server's control frames. They always travel as text JSON, whatever the endpoint's result encoding, because
-/// fal's Python client only checks text frames for errors (realtime-protocol.md §3.1).
+/// fal's Python client only checks text frames for errors (docs/protocols.md#realtime-messages).
 /// </summary>
 public static class ControlFrames
 {
-    /// <summary>Sent before closing with 1008 when the handshake's token is missing or wrong (§2.4).</summary>
+    /// <summary>Sent before closing with 1008 when the handshake's token is missing or wrong (docs/protocols.md#auth-and-tokens).</summary>
     public static readonly string Unauthorized = """{"status":"error","error":"Unauthorized"}""";
 
-    /// <summary>The normal end of a session (§3.4, §8.7), followed by close 1000.</summary>
+    /// <summary>The normal end of a session (docs/protocols.md#realtime-messages), followed by close 1000.</summary>
     public static readonly string Timeout = Error(RealtimeErrorCodes.Timeout, RealtimeErrorCodes.TimeoutReason);
 
     /// <summary><c>{"type":"x-fal-error","error":code,"reason":reason[,"field":field]}</c>.</summary>
@@ -30,7 +30,7 @@ public static class ControlFrames
         return System.Text.Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length);
     }
 
-    /// <summary><c>{"type":"x-fal-message","action":"timings","timing":seconds}</c> (§3.4).</summary>
+    /// <summary><c>{"type":"x-fal-message","action":"timings","timing":seconds}</c> (docs/protocols.md#realtime-messages).</summary>
     public static string Timings(double seconds)
         => "{\"type\":\"x-fal-message\",\"action\":\"timings\",\"timing\":" +
            seconds.ToString("0.######", System.Globalization.CultureInfo.InvariantCulture) + "}";

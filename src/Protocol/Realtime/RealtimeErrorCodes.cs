@@ -1,7 +1,7 @@
 namespace WebRtcBridge.Protocol.Realtime;
 
 /// <summary>
-/// Codes carried in <c>{"type":"x-fal-error","error":CODE,"reason":TEXT}</c> frames (realtime-protocol.md §4, §8.6).
+/// Codes carried in <c>{"type":"x-fal-error","error":CODE,"reason":TEXT}</c> frames (docs/protocols.md#errors-and-close-codes).
 /// <see cref="Timeout"/> is only for a normal end of session: fal's JS and Swift clients swallow it.
 /// </summary>
 public static class RealtimeErrorCodes

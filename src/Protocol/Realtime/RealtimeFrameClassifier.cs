@@ -2,7 +2,7 @@ using WebRtcBridge.Protocol.MsgPack;
 
 namespace WebRtcBridge.Protocol.Realtime;
 
-/// <summary>Classifies server frames in the order fal-js does (realtime-protocol.md §10).</summary>
+/// <summary>Classifies server frames in the order fal-js does (docs/protocols.md#realtime-messages).</summary>
 public static class RealtimeFrameClassifier
 {
     public static RealtimeFrameKind Classify(MsgValue frame)

@@ -1,6 +1,6 @@
 namespace WebRtcBridge.Protocol.Realtime;
 
-/// <summary>What a client makes of a server frame (realtime-protocol.md §10, in that order).</summary>
+/// <summary>What a client makes of a server frame (docs/protocols.md#realtime-messages, in that order).</summary>
 public enum RealtimeFrameKind
 {
     /// <summary><c>{"status":"error","error":"Unauthorized"}</c>: drop the token and go idle.</summary>

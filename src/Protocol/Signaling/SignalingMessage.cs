@@ -4,7 +4,7 @@ using WebRtcBridge.Protocol.MsgPack;
 namespace WebRtcBridge.Protocol.Signaling;
 
 /// <summary>
-/// A message of the WebRTC-over-WebSocket signaling set (realtime-protocol.md §7.1), either direction:
+/// A message of the WebRTC-over-WebSocket signaling set (docs/protocols.md#webrtc-signaling), either direction:
 /// <c>ready</c>, <c>offer</c>/<c>answer</c> (<c>sdp</c>), <c>icecandidate</c> (<c>candidate</c>: an object with
 /// <c>candidate</c>, <c>sdpMid</c>, <c>sdpMLineIndex</c>, or null for end-of-candidates), <c>error</c> (<c>error</c>),
 /// and ours: <c>params</c> (<c>params</c>: a map for the handler), <c>stats</c>, <c>close</c>.

@@ -8,7 +8,7 @@ using Microsoft.IdentityModel.Tokens;
 namespace WebRtcBridge.Signaling.Auth;
 
 /// <summary>
-/// Issues and validates the temporary tokens of <c>POST /tokens/</c> (realtime-protocol.md §2.1): HS256 JWTs with
+/// Issues and validates the temporary tokens of <c>POST /tokens/</c> (docs/protocols.md#auth-and-tokens): HS256 JWTs with
 /// the key id as subject and the allowed app aliases as <c>allowed_apps</c>.
 /// </summary>
 public sealed class TokenService

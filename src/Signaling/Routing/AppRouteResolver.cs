@@ -8,11 +8,11 @@ public readonly record struct AppRoute(BridgeApp App, string EndpointPath);
 /// <summary>
 /// Maps <c>/{owner}/{alias}/{path}</c>, <c>/{ns}/{owner}/{alias}/{path}</c> (ns = workflows | comfy) and the default
 /// app's bare paths (<c>/realtime</c>, <c>/ws</c>, <c>/webrtc</c>, <c>/</c>) to an app endpoint
-/// (realtime-protocol.md §1.3, §8.1).
+/// (docs/protocols.md#urls-and-routing).
 /// </summary>
 public sealed class AppRouteResolver(AppRegistry registry)
 {
-    /// <summary>The legacy suffix fal's older clients dial instead of <c>/realtime</c> (§1.1).</summary>
+    /// <summary>The legacy suffix fal's older clients dial instead of <c>/realtime</c> (docs/protocols.md#urls-and-routing).</summary>
     public const string LegacyRealtimeSuffix = "/ws";
 
     public bool TryResolve(string? requestPath, out AppRoute route)

@@ -6,7 +6,7 @@ using static WebRtcBridge.WebRtc.Native.OpenSslConstants;
 namespace WebRtcBridge.WebRtc.Dtls;
 
 /// <summary>
-/// One configured <c>SSL_CTX</c> per certificate (design notes §1.2 "once per process"): DTLS 1.2 only, our certificate
+/// One configured <c>SSL_CTX</c> per certificate (docs/webrtc-stack.md#dtls-srtp-over-openssl): DTLS 1.2 only, our certificate
 /// and key, peer certificate required but accepted as self-signed (trust comes from the SDP fingerprint), no tickets,
 /// no session cache, no MTU queries (memory BIOs cannot answer them), use_srtp with GCM preferred.
 /// </summary>
@@ -98,7 +98,7 @@ internal sealed unsafe class DtlsContext : IDisposable
 
     /// <summary>
     /// Verify callback: WebRTC certificates are self-signed, so chain errors are expected; the fingerprint from the SDP is
-    /// checked after the handshake (RFC 8122 §5, design notes §1.2).
+    /// checked after the handshake (RFC 8122 §5, docs/webrtc-stack.md#dtls-srtp-over-openssl).
     /// </summary>
     [UnmanagedCallersOnly(CallConvs = [typeof(CallConvCdecl)])]
     private static int AcceptAnyCertificate(int preverifyOk, IntPtr storeCtx) => 1;

@@ -7,7 +7,7 @@ using static WebRtcBridge.WebRtc.Native.OpenSslConstants;
 namespace WebRtcBridge.WebRtc.Dtls;
 
 /// <summary>
-/// One DTLS 1.2 association with use_srtp (RFC 6347, RFC 5764) over OpenSSL 3 and memory BIOs (design notes §1.2).
+/// One DTLS 1.2 association with use_srtp (RFC 6347, RFC 5764) over OpenSSL 3 and memory BIOs (docs/webrtc-stack.md#dtls-srtp-over-openssl).
 /// Feed incoming DTLS datagrams to <see cref="HandleDatagram"/>; outgoing datagrams (whole records, at most
 /// <see cref="DtlsTransportOptions.Mtu"/> bytes) go to the sender. After the handshake the peer certificate is checked
 /// against the SDP fingerprint and <see cref="Connected"/> carries the SRTP profile and keying material.
@@ -313,7 +313,7 @@ public sealed unsafe class DtlsTransport : IDisposable
         if (_state == DtlsState.Connected) ReadRecords(ref effects);
     }
 
-    /// <summary>Design notes §1.2 "Handshake done": fingerprint (RFC 8122 §5), profile, exporter (RFC 5764 §4.2).</summary>
+    /// <summary>Handshake done (docs/webrtc-stack.md#dtls-srtp-over-openssl): fingerprint (RFC 8122 §5), profile, exporter (RFC 5764 §4.2).</summary>
     private void CompleteHandshake(ref Effects effects)
     {
         var expected = _options.RemoteFingerprint;

@@ -6,7 +6,7 @@ namespace WebRtcBridge.WebRtc.Ice;
 
 /// <summary>
 /// Minimal full ICE agent in the controlling role, for our client talking to a lite server (RFC 8445 §6–8,
-/// design notes §3.6). One component (rtcp-mux), UDP only, host candidates given by the caller.
+/// docs/webrtc-stack.md#controlling-ice-agent). One component (rtcp-mux), UDP only, host candidates given by the caller.
 /// <para>Nomination is <b>regular</b> (RFC 8445 §8.1.1): checks carry no USE-CANDIDATE; the first pair that
 /// becomes valid is re-checked with USE-CANDIDATE, and its success makes the agent Connected. Only one pair is
 /// ever nominated, so a lite server (which follows the latest USE-CANDIDATE) and we always agree.</para>

@@ -3,13 +3,13 @@ using System.Runtime.InteropServices;
 namespace WebRtcBridge.WebRtc.Native;
 
 /// <summary>
-/// libvpx 1.12 (libvpx.so.7) P/Invoke declarations for VP8 (webrtc-stack.md §5). Only exported functions: the
+/// libvpx 1.12 (libvpx.so.7) P/Invoke declarations for VP8 (docs/webrtc-stack.md#libvpx). Only exported functions: the
 /// <c>vpx_codec_enc_init</c>/<c>vpx_codec_dec_init</c>/<c>vpx_codec_control</c> macros are mapped to their
 /// <c>_ver</c> / <c>control_</c> forms. LP64: C <c>long</c> is <see cref="nint"/>, <c>unsigned long</c> is <see cref="nuint"/>.
 /// </summary>
 internal static unsafe class LibVpx
 {
-    // §5.2 ABI constants (verified against libvpx-dev 1.12.0).
+    // ABI constants (verified against libvpx-dev 1.12.0).
     public const int EncoderAbiVersion = 25;
     public const int DecoderAbiVersion = 12;
 
@@ -19,7 +19,7 @@ internal static unsafe class LibVpx
     public const int VPX_CODEC_MEM_ERROR = 2;
     public const int VPX_CODEC_CORRUPT_FRAME = 7;
 
-    // rc / kf / pass enums (§5.3)
+    // rc / kf / pass enums
     public const int VPX_VBR = 0, VPX_CBR = 1;
     public const int VPX_KF_DISABLED = 0, VPX_KF_AUTO = 1;
     public const int VPX_RC_ONE_PASS = 0;
@@ -44,7 +44,7 @@ internal static unsafe class LibVpx
     public const int VP8E_SET_SCREEN_CONTENT_MODE = 31;
     public const int VP8D_GET_FRAME_CORRUPTED = 257;
 
-    /// <summary>sizeof(vpx_codec_ctx_t) on x86-64 (§5.3); treated as opaque.</summary>
+    /// <summary>sizeof(vpx_codec_ctx_t) on x86-64 (docs/webrtc-stack.md#libvpx); treated as opaque.</summary>
     public const int CodecContextSize = 56;
 
     [DllImport(NativeLibraries.Vpx, ExactSpelling = true)]
@@ -80,7 +80,7 @@ internal static unsafe class LibVpx
     [DllImport(NativeLibraries.Vpx, ExactSpelling = true)]
     public static extern VpxImage* vpx_codec_get_frame(IntPtr ctx, IntPtr* iter);
 
-    /// <summary>Variadic <c>vpx_codec_control_</c> with one int argument: safe on x86-64/arm64 Linux SysV (§5.2).</summary>
+    /// <summary>Variadic <c>vpx_codec_control_</c> with one int argument: safe on x86-64/arm64 Linux SysV.</summary>
     [DllImport(NativeLibraries.Vpx, ExactSpelling = true)]
     public static extern int vpx_codec_control_(IntPtr ctx, int id, int value);
 

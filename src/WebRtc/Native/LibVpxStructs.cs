@@ -11,7 +11,7 @@ internal struct VpxRational
 }
 
 /// <summary>
-/// <c>vpx_codec_enc_cfg_t</c>, 504 bytes on x86-64 (webrtc-stack.md §5.3, offsets verified with <c>offsetof</c>).
+/// <c>vpx_codec_enc_cfg_t</c>, 504 bytes on x86-64 (docs/webrtc-stack.md#libvpx, offsets verified with <c>offsetof</c>).
 /// Only the fields we set are named; the rest of the bytes are kept as libvpx's defaults fill them.
 /// </summary>
 [StructLayout(LayoutKind.Explicit, Size = 504)]
@@ -56,7 +56,7 @@ internal struct VpxDecCfg
     public uint h;
 }
 
-/// <summary><c>vpx_image_t</c>, 136 bytes on x86-64 (§5.3).</summary>
+/// <summary><c>vpx_image_t</c>, 136 bytes on x86-64 (docs/webrtc-stack.md#libvpx).</summary>
 [StructLayout(LayoutKind.Explicit, Size = 136)]
 internal unsafe struct VpxImage
 {
@@ -88,7 +88,7 @@ internal unsafe struct VpxImage
     [FieldOffset(128)] public IntPtr fb_priv;
 }
 
-/// <summary><c>vpx_codec_cx_pkt_t</c> (136 bytes), frame member of the data union (§5.3).</summary>
+/// <summary><c>vpx_codec_cx_pkt_t</c> (136 bytes), frame member of the data union (docs/webrtc-stack.md#libvpx).</summary>
 [StructLayout(LayoutKind.Explicit, Size = 136)]
 internal unsafe struct VpxCxPkt
 {

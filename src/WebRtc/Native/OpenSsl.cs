@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace WebRtcBridge.WebRtc.Native;
 
 /// <summary>
-/// libssl 3.0 exports used by DTLS-SRTP (design notes webrtc-stack.md §1.1). Only exported functions are declared here:
+/// libssl 3.0 exports used by DTLS-SRTP (docs/webrtc-stack.md#dtls-srtp-over-openssl). Only exported functions are declared here:
 /// macros such as <c>SSL_set_mtu</c> or <c>DTLSv1_get_timeout</c> go through <see cref="SSL_ctrl"/> with the command
 /// numbers in <see cref="OpenSslConstants"/>. C <c>long</c> is <see cref="CLong"/> so the layout is right on LP64 and LLP64.
 /// </summary>
@@ -48,7 +48,7 @@ internal static unsafe partial class OpenSsl
     [LibraryImport(NativeLibraries.Ssl, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int SSL_CTX_set_cipher_list(SslCtxHandle ctx, string list);
 
-    /// <summary>Returns <b>0 on success</b> (inverted, design notes §1.1).</summary>
+    /// <summary>Returns <b>0 on success</b> (inverted, docs/webrtc-stack.md#dtls-srtp-over-openssl).</summary>
     [LibraryImport(NativeLibraries.Ssl, StringMarshalling = StringMarshalling.Utf8)]
     internal static partial int SSL_CTX_set_tlsext_use_srtp(SslCtxHandle ctx, string profiles);
 

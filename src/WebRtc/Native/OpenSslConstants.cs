@@ -1,6 +1,6 @@
 namespace WebRtcBridge.WebRtc.Native;
 
-/// <summary>OpenSSL 3.0 constants and ctrl command numbers behind macros (checked against the 3.0 headers; design notes §1.1).</summary>
+/// <summary>OpenSSL 3.0 constants and ctrl command numbers behind macros (checked against the 3.0 headers; docs/webrtc-stack.md#dtls-srtp-over-openssl).</summary>
 internal static class OpenSslConstants
 {
     // SSL_ctrl / SSL_CTX_ctrl commands (ssl.h)

@@ -2,7 +2,7 @@ namespace WebRtcBridge.WebRtc.Rtp;
 
 /// <summary>
 /// At most one keyframe request (PLI/FIR sent, or keyframe forced on the encoder) per <see cref="MinIntervalMs"/>
-/// (webrtc-stack.md §4.4: about one per RTT or 300–500 ms). A refused request is remembered and released by
+/// (docs/webrtc-stack.md#rtp-and-rtcp-policy: about one per RTT or 300–500 ms). A refused request is remembered and released by
 /// <see cref="PollPending"/> once the interval has passed, so no request is lost, only merged.
 /// </summary>
 public sealed class KeyframeRequestThrottle

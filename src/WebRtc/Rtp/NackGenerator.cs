@@ -1,7 +1,7 @@
 namespace WebRtcBridge.WebRtc.Rtp;
 
 /// <summary>
-/// Receiver-side NACK bookkeeping for one SSRC (RFC 4585 §6.2.1, policy of webrtc-stack.md §4.4): a gap is NACKed
+/// Receiver-side NACK bookkeeping for one SSRC (RFC 4585 §6.2.1, policy in docs/webrtc-stack.md#rtp-and-rtcp-policy): a gap is NACKed
 /// as soon as a higher sequence number arrives, re-NACKed at most once per RTT, and given up after
 /// <see cref="NackGeneratorOptions.MaxRetries"/> tries, when it falls <see cref="NackGeneratorOptions.MaxPacketAge"/>
 /// behind, or after <see cref="NackGeneratorOptions.MaxAgeMs"/>. Giving up (or overflowing the bounded list) raises

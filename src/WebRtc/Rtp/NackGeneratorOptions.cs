@@ -1,6 +1,6 @@
 namespace WebRtcBridge.WebRtc.Rtp;
 
-/// <summary>Limits of a <see cref="NackGenerator"/>; defaults follow libwebrtc's nack_module (webrtc-stack.md §4.4).</summary>
+/// <summary>Limits of a <see cref="NackGenerator"/>; defaults follow libwebrtc's nack_module (docs/webrtc-stack.md#rtp-and-rtcp-policy).</summary>
 public sealed record NackGeneratorOptions
 {
     /// <summary>Most missing packets tracked (kMaxNackPackets); overflowing clears the list and asks for a keyframe.</summary>

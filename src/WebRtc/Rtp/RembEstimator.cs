@@ -2,7 +2,7 @@ namespace WebRtcBridge.WebRtc.Rtp;
 
 /// <summary>
 /// A simple receive-side bandwidth estimate for REMB (draft-alvestrand-rmcat-remb): incoming bytes over a sliding
-/// window of fixed buckets, and a loss-based rule (webrtc-stack.md §4.3): loss &gt; 10 % → cut to
+/// window of fixed buckets, and a loss-based rule (docs/webrtc-stack.md#rtp-and-rtcp-policy): loss &gt; 10 % → cut to
 /// incoming·(1 − 0.5·loss); loss &lt; 2 % and the sender is using at least half the estimate → +8 %/s; otherwise hold.
 /// Bounded memory; time is passed in.
 /// </summary>

@@ -5,7 +5,7 @@ namespace WebRtcBridge.WebRtc.Sdp;
 /// <summary>
 /// Server role (JSEP, RFC 8829 §5.3): answers a browser's offer with ICE-lite and ONE bidirectional VP8 video
 /// m-line, exactly in the style of the answer verified against Chromium 156, Firefox ESR 153 and aiortc 1.4
-/// (notes §6.1). The VP8 payload type, the mid and the extension ids are the offer's. Other m-lines are
+/// (docs/webrtc-stack.md#sdp). The VP8 payload type, the mid and the extension ids are the offer's. Other m-lines are
 /// rejected with port 0 (RFC 8829 §5.3.1). Offers we cannot serve throw <see cref="SdpNegotiationException"/>.
 /// </summary>
 public static class SdpAnswerBuilder
@@ -32,7 +32,7 @@ public static class SdpAnswerBuilder
         if (!video.HasAttribute("rtcp-mux")) throw new SdpNegotiationException("offer lacks a=rtcp-mux");
         if (SdpMediaReader.Fingerprint(offer, video, "offer") is null) throw new SdpNegotiationException("offer lacks a DTLS fingerprint");
 
-        // RFC 8842 §5.3 / notes §6.1: we are the DTLS server unless the offerer insists on being it.
+        // RFC 8842 §5.3 / docs/webrtc-stack.md#sdp: we are the DTLS server unless the offerer insists on being it.
         var remoteSetup = SdpMediaReader.Setup(offer, video, "offer");
         var localSetup = remoteSetup == DtlsSetupRole.Passive ? DtlsSetupRole.Active : DtlsSetupRole.Passive;
 

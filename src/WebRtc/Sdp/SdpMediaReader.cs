@@ -10,7 +10,7 @@ internal static class SdpMediaReader
     public const string AbsSendTimeUri = "http://www.webrtc.org/experiments/rtp-hdrext/abs-send-time";
     public const string SdesMidUri = "urn:ietf:params:rtp-hdrext:sdes:mid";
 
-    /// <summary>Feedback types we use for VP8, in the order of the verified answer (notes §6.1).</summary>
+    /// <summary>Feedback types we use for VP8, in the order of the verified answer (docs/webrtc-stack.md#sdp).</summary>
     [Flags]
     public enum Feedback { None = 0, Remb = 1, Fir = 2, Nack = 4, Pli = 8, All = 15 }
 

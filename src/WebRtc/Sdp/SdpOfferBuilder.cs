@@ -3,7 +3,7 @@ using System.Globalization;
 namespace WebRtcBridge.WebRtc.Sdp;
 
 /// <summary>
-/// Client role (notes §6.3): our full-ICE offer with one sendrecv VP8 video m-line, a=setup:actpass, and
+/// Client role (docs/webrtc-stack.md#sdp): our full-ICE offer with one sendrecv VP8 video m-line, a=setup:actpass, and
 /// <see cref="ParseAnswer(string)"/> for the server's answer.
 /// </summary>
 public static class SdpOfferBuilder

@@ -46,7 +46,7 @@ internal sealed partial class MediaSession
         _remb.OnPacket(length, nowMs);
         int missingBefore = _nack.MissingCount;
         _nack.OnPacket(rtp.SequenceNumber, nowMs);
-        if (_nack.MissingCount > missingBefore) _nextNackMs = nowMs; // §4.4: NACK a new gap at once, not at the next tick
+        if (_nack.MissingCount > missingBefore) _nextNackMs = nowMs; // docs/webrtc-stack.md#rtp-and-rtcp-policy: NACK a new gap at once, not at the next tick
         if (_assembler.Insert(rtp.SequenceNumber, rtp.Timestamp, rtp.Marker, rtp.Payload, nowMs) == PacketInsertResult.Malformed)
             Interlocked.Increment(ref _malformed);
         SendNacks(nowMs);
@@ -94,7 +94,7 @@ internal sealed partial class MediaSession
         }
     }
 
-    // §4.4: PLI when the assembler waits for a keyframe, the NACK generator gave up, the decoder failed, or the app asked.
+    // docs/webrtc-stack.md#rtp-and-rtcp-policy: PLI when the assembler waits for a keyframe, the NACK generator gave up, the decoder failed, or the app asked.
     private void CheckKeyFrameNeed(long nowMs)
     {
         if (_decoderNeedsKeyFrame)

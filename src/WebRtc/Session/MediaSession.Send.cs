@@ -10,7 +10,7 @@ internal sealed partial class MediaSession
 {
     private long _encodeTicks;
 
-    private const int KeyFrameForceIntervalMs = 300; // webrtc-stack.md §4.4: at most one forced keyframe per ~300 ms
+    private const int KeyFrameForceIntervalMs = 300; // docs/webrtc-stack.md#rtp-and-rtcp-policy: at most one forced keyframe per ~300 ms
 
     private readonly object _encodeGate = new();
     private Vp8Encoder? _encoder;

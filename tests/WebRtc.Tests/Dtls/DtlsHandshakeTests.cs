@@ -113,7 +113,7 @@ public class DtlsHandshakeTests
     public void Handshake_SmallMtu_FragmentsClientHelloOverTwoDatagrams_AndStillCompletes()
     {
         // OpenSSL's minimum MTU is 256 and its usual ClientHello is ~190 bytes: offer every cipher suite so the hello
-        // (~400 bytes) must be fragmented, like the 1.4 KB post-quantum ClientHellos of Chrome and Firefox (notes §1.5).
+        // (~400 bytes) must be fragmented, like the 1.4 KB post-quantum ClientHellos of Chrome and Firefox (docs/webrtc-stack.md#dtls-srtp-over-openssl).
         using var pair = new DtlsPair(clientMtu: 256, serverMtu: 256, clientCipherList: "ALL:@SECLEVEL=0");
         pair.Server.Start();
         pair.Client.Start();

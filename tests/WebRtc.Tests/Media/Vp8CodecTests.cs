@@ -25,7 +25,7 @@ public class Vp8CodecTests
     {
         VpxEncCfg cfg;
         Assert.Equal(0, LibVpx.vpx_codec_enc_config_default(LibVpx.vpx_codec_vp8_cx(), &cfg, 0));
-        // §5.1: VP8 defaults in 1.12: timebase 1/30, target 256, minq 4, maxq 63, buf 6000/4000/5000, kf_max_dist 128.
+        // VP8 defaults in 1.12: timebase 1/30, target 256, minq 4, maxq 63, buf 6000/4000/5000, kf_max_dist 128.
         Assert.Equal(1, cfg.g_timebase.Num);
         Assert.Equal(30, cfg.g_timebase.Den);
         Assert.Equal(256u, cfg.rc_target_bitrate);

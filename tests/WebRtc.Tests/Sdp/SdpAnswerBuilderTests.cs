@@ -28,7 +28,7 @@ public class SdpAnswerBuilderTests
     public void Chrome_AnswerIsTheVerifiedTemplate()
     {
         var answer = SdpAnswerBuilder.Build(SdpTestOffers.Chrome, Local());
-        // Notes §6.1 template with Chrome's values: VP8 96, mid 1, sdes:mid 4, abs-send-time 2; audio and data rejected.
+        // The answer shape of docs/webrtc-stack.md#sdp, with Chrome's values: VP8 96, mid 1, sdes:mid 4, abs-send-time 2; audio and data rejected.
         string expected = string.Join("\r\n",
             "v=0",
             "o=- 4611731400430051336 2 IN IP4 127.0.0.1",

@@ -1,7 +1,7 @@
 namespace WebRtcBridge.WebRtc.Tests.Sdp;
 
 /// <summary>
-/// Offers reconstructed in the style of each peer (notes §6.1/§6.2): Chrome (audio + video + data channel,
+/// Offers reconstructed in the style of each peer (docs/webrtc-stack.md#sdp): Chrome (audio + video + data channel,
 /// many codecs, RTX with ssrc-group FID, mDNS candidates, VP8 96), Firefox (session-level fingerprint, VP8 120,
 /// extmap ids of its own incl. "6/recvonly", no candidates), aiortc 1.4 (video only, VP8 97, no ccm fir,
 /// host + srflx candidates, end-of-candidates). Written with LF and converted to CRLF.

@@ -2,7 +2,7 @@ using WebRtcBridge.WebRtc.Srtp;
 
 namespace WebRtcBridge.WebRtc.Tests.Srtp;
 
-/// <summary>The vectors of webrtc-stack.md §2.6: RFC 3711 B.2/B.3, libsrtp srtp_validate(_gcm), RFC 7714 §16.1.1/§17.1.</summary>
+/// <summary>The vectors of docs/webrtc-stack.md#srtp: RFC 3711 B.2/B.3, libsrtp srtp_validate(_gcm), RFC 7714 §16.1.1/§17.1.</summary>
 public class SrtpVectorTests
 {
     private static byte[] H(string hex) => Convert.FromHexString(hex.Replace(" ", "").Replace("|", ""));

@@ -3,7 +3,7 @@ using System.Buffers;
 namespace WebRtcBridge.WebRtc.Media;
 
 /// <summary>
-/// Receive-side VP8 frame assembly and continuity (RFC 7741 §4.5; webrtc-stack.md §4.5). Packets go in with
+/// Receive-side VP8 frame assembly and continuity (RFC 7741 §4.5; docs/webrtc-stack.md#vp8-payload). Packets go in with
 /// <see cref="Insert"/> in any order, with gaps and duplicates; complete frames come out through the
 /// <see cref="AssembledFrameHandler"/> in sequence order, each exactly once.
 /// <para>

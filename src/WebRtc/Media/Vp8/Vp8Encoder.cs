@@ -4,7 +4,7 @@ using WebRtcBridge.WebRtc.Native;
 namespace WebRtcBridge.WebRtc.Media;
 
 /// <summary>
-/// Realtime VP8 encoder over libvpx (webrtc-stack.md §5.1: one pass, CBR, no lag, keyframes on request).
+/// Realtime VP8 encoder over libvpx (docs/webrtc-stack.md#libvpx: one pass, CBR, no lag, keyframes on request).
 /// <see cref="Encode"/> must be called from one thread at a time; <see cref="SetBitrate"/>,
 /// <see cref="SetFrameRate"/> and <see cref="RequestKeyFrame"/> may be called from any thread and take effect at the
 /// next <see cref="Encode"/>. A frame of a new size re-initialises the encoder (the next output is a keyframe).

@@ -2,7 +2,7 @@ namespace WebRtcBridge.WebRtc.Media;
 
 /// <summary>
 /// Realtime VP8 encoder settings; defaults follow libwebrtc's <c>libvpx_vp8_encoder.cc</c> on x86
-/// (webrtc-stack.md §5.1). Width and height come from the frames.
+/// (docs/webrtc-stack.md#libvpx). Width and height come from the frames.
 /// </summary>
 public sealed record Vp8EncoderSettings
 {

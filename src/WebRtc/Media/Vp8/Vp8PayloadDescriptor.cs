@@ -51,7 +51,7 @@ public readonly record struct Vp8PayloadDescriptor
 
     /// <summary>
     /// Writes the 4-byte libwebrtc-style descriptor: X=1, S as given, PID=0, I=1, M=1, 15-bit
-    /// <paramref name="pictureId"/> (webrtc-stack.md §4.5). Returns the bytes written.
+    /// <paramref name="pictureId"/> (docs/webrtc-stack.md#vp8-payload). Returns the bytes written.
     /// </summary>
     public static int WritePictureIdDescriptor(Span<byte> destination, bool start, int pictureId)
     {
