@@ -225,8 +225,19 @@ public sealed class ReportBenchmark : IBenchmark
             {details}
             """;
         Directory.CreateDirectory(Path.GetDirectoryName(outPath)!);
-        await File.WriteAllTextAsync(outPath, doc);
+        await File.WriteAllTextAsync(outPath, doc + KeptSections(outPath));
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] written to {outPath}");
+    }
+
+    /// <summary>Marks where sections written by other benchmarks begin (the msgpack comparison): the report keeps them.</summary>
+    public const string KeptSectionsMarker = "<!-- Sections below are written by other benchmarks and kept when the report is regenerated. -->";
+
+    private static string KeptSections(string path)
+    {
+        if (!File.Exists(path)) return "";
+        var old = File.ReadAllText(path);
+        var at = old.IndexOf(KeptSectionsMarker, StringComparison.Ordinal);
+        return at < 0 ? "" : "\n" + old[at..];
     }
 
     private static string Method(int cpuUsed, int kbps, TimeSpan window, EncodedClip clip) => $"""
