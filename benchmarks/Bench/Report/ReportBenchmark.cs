@@ -229,20 +229,15 @@ public sealed class ReportBenchmark : IBenchmark
         log.WriteLine($"[{clock.Elapsed:mm\\:ss}] written to {outPath}");
     }
 
-    // Sections other benchmarks keep in the same file (e.g. "## Overload", written by `Bench overload --doc`) survive a
-    // new report: every "## " section of the old file whose heading the report does not write itself.
+    /// <summary>Marks where sections written by other benchmarks begin (the msgpack comparison): the report keeps them.</summary>
+    public const string KeptSectionsMarker = "<!-- Sections below are written by other benchmarks and kept when the report is regenerated. -->";
+
     private static string KeptSections(string path)
     {
         if (!File.Exists(path)) return "";
-        string[] own = ["## Reading the figures", "## Method", "## Raw ramps"];
-        var kept = new StringBuilder();
-        bool keeping = false;
-        foreach (var line in File.ReadAllLines(path))
-        {
-            if (line.StartsWith("## ", StringComparison.Ordinal)) keeping = !own.Contains(line.TrimEnd());
-            if (keeping) kept.AppendLine(line);
-        }
-        return kept.Length == 0 ? "" : "\n" + kept;
+        var old = File.ReadAllText(path);
+        var at = old.IndexOf(KeptSectionsMarker, StringComparison.Ordinal);
+        return at < 0 ? "" : "\n" + old[at..];
     }
 
     private static string Method(int cpuUsed, int kbps, TimeSpan window, EncodedClip clip) => $"""

@@ -128,15 +128,9 @@ public static class MsgPackSerializer
         var utf8 = reader.ReadStringSpan();
         if (utf8.Length == 0) return MsgValue.EmptyString;
         if (utf8.Length == 1 && utf8[0] < 0x80) return MsgValue.AsciiChar(utf8[0]);
-        string text;
-        try
-        {
-            text = MsgPackReader.StrictUtf8.GetString(utf8);
-        }
-        catch (System.Text.DecoderFallbackException)
-        {
-            throw new MsgPackException("string is not valid UTF-8", at);
-        }
+        // Validate, then decode with the shared UTF-8 instance (its small-string fast path; a strict instance is slower).
+        if (!System.Text.Unicode.Utf8.IsValid(utf8)) throw new MsgPackException("string is not valid UTF-8", at);
+        var text = System.Text.Encoding.UTF8.GetString(utf8);
         budget.Allocated(HeapSize.Value + HeapSize.String(text.Length));
         return MsgValue.FromString(text);
     }

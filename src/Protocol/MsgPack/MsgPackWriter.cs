@@ -110,6 +110,15 @@ public readonly struct MsgPackWriter(IBufferWriter<byte> output)
 
     public void WriteString(ReadOnlySpan<char> value)
     {
+        if (value.Length <= 10)
+        {
+            // At most 30 UTF-8 bytes: a fixstr whatever the text, so encode once and put the length in front after.
+            var span = output.GetSpan(1 + 3 * value.Length);
+            var written = Encoding.UTF8.GetBytes(value, span[1..]);
+            span[0] = (byte)(MsgPackCode.MinFixStr | written);
+            output.Advance(1 + written);
+            return;
+        }
         var length = Encoding.UTF8.GetByteCount(value);
         WriteStringHeader(length);
         var s = output.GetSpan(length);

@@ -12,14 +12,22 @@ public sealed class DecodeAllocationTests(ITestOutputHelper output)
 {
     private const int N = 200_000;
 
-    /// <summary>Bytes the decode allocated (after a warm-up decode, so pooled scratch and JIT are not counted).</summary>
+    /// <summary>
+    /// Bytes the decode allocated, after a warm-up decode so pooled scratch and JIT are not counted: the least of three
+    /// runs, since a test on another thread may take the pooled JSON scratch array in between and make one run rent anew.
+    /// </summary>
     private static (long Allocated, long TreeBytes, MsgValue Value) Measure(Func<(MsgValue, long)> decode)
     {
         decode();
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        var (value, treeBytes) = decode();
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
-        return (allocated, treeBytes, value);
+        (long Allocated, long TreeBytes, MsgValue Value) best = (long.MaxValue, 0, MsgValue.Nil);
+        for (var run = 0; run < 3; run++)
+        {
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            var (value, treeBytes) = decode();
+            var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+            if (allocated < best.Allocated) best = (allocated, treeBytes, value);
+        }
+        return best;
     }
 
     private MsgValue CheckMsgPack(string shape, byte[] wire, double expectedFactor)
