@@ -23,8 +23,23 @@ public sealed class BridgeApp
     /// <summary>The handler behind <c>POST /</c>, if any.</summary>
     public Func<MsgValue, RealtimeCallContext, CancellationToken, ValueTask<MsgValue>>? Http { get; private set; }
 
-    /// <summary>Makes the per-session frame handler behind <c>/webrtc</c>, if the app serves live video.</summary>
-    public Func<Pipeline.IVideoFrameHandler>? VideoHandlerFactory { get; private set; }
+    /// <summary>Makes the per-session frame handler behind <c>/webrtc</c>, if the app has its own.</summary>
+    public Func<RealtimeCallContext, Pipeline.IVideoFrameHandler>? VideoHandlerFactory { get; private set; }
+
+    /// <summary>How live video drives the app's realtime endpoint when it has no frame handler of its own.</summary>
+    public FrameAdapters.FrameAdapterOptions FrameOptions { get; private set; } = new();
+
+    /// <summary>True when <c>/webrtc</c> is served: a frame handler of its own, or the realtime endpoint named by
+    /// <see cref="FrameOptions"/> (every frame becomes one realtime step).</summary>
+    public bool ServesVideo => VideoHandlerFactory is not null || _realtime.ContainsKey(FrameOptions.Endpoint);
+
+    /// <summary>The frame handler for one <c>/webrtc</c> session, or null when the app serves no video.</summary>
+    public Pipeline.IVideoFrameHandler? CreateVideoHandler(RealtimeCallContext context)
+    {
+        if (VideoHandlerFactory is { } factory) return factory(context);
+        if (!_realtime.TryGetValue(FrameOptions.Endpoint, out var endpoint)) return null;
+        return new FrameAdapters.RealtimeFrameHandler(new FrameAdapters.LocalStepRunner(endpoint, context), FrameOptions, context.Logger);
+    }
 
     /// <summary>The path of the WebRTC endpoint.</summary>
     public const string WebRtcPath = "/webrtc";
@@ -39,10 +54,20 @@ public sealed class BridgeApp
     }
 
     /// <summary>Serves live video at <c>/webrtc</c>: every decoded frame goes through a handler made per session.</summary>
-    public BridgeApp WithVideo(Func<Pipeline.IVideoFrameHandler> handlerFactory)
+    public BridgeApp WithVideo(Func<Pipeline.IVideoFrameHandler> handlerFactory) => WithVideo(_ => handlerFactory());
+
+    /// <summary>Serves live video with a handler made per session from the session's context.</summary>
+    public BridgeApp WithVideo(Func<RealtimeCallContext, Pipeline.IVideoFrameHandler> handlerFactory)
     {
         EnsureFree(WebRtcPath);
         VideoHandlerFactory = handlerFactory;
+        return this;
+    }
+
+    /// <summary>Sets how live video drives the realtime endpoint (input encoding, JPEG quality, steps in flight).</summary>
+    public BridgeApp WithFrameOptions(FrameAdapters.FrameAdapterOptions options)
+    {
+        FrameOptions = options.Validate();
         return this;
     }
 

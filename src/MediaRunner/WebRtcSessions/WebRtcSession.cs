@@ -79,6 +79,7 @@ public sealed class WebRtcSession : IAsyncDisposable
         await SendAsync(new ReadyMessage(), cts.Token).ConfigureAwait(false);
         var stats = StatsLoopAsync(cts.Token);
         var receive = ReceiveLoopAsync(cts.Token);
+        var results = _handler is IFrameHandlerReports reports ? ForwardHandlerMessagesAsync(reports, cts.Token) : Task.CompletedTask;
         var ended = await Task.WhenAny(receive, failed.Task).ConfigureAwait(false);
         if (ended == failed.Task && !receive.IsCompleted)
         {
@@ -87,7 +88,7 @@ public sealed class WebRtcSession : IAsyncDisposable
             if (reason.Length > 0) await TrySendAsync(new ErrorMessage("ice_failed: " + reason)).ConfigureAwait(false);
         }
         await cts.CancelAsync().ConfigureAwait(false);
-        try { await Task.WhenAll(receive, stats).ConfigureAwait(false); }
+        try { await Task.WhenAll(receive, stats, results).ConfigureAwait(false); }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
     }
 
@@ -165,6 +166,13 @@ public sealed class WebRtcSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The handler's own messages (e.g. <c>{"type":"result",...}</c>) go to the client as they come.</summary>
+    private async Task ForwardHandlerMessagesAsync(IFrameHandlerReports reports, CancellationToken ct)
+    {
+        while (await reports.Messages.WaitToReadAsync(ct).ConfigureAwait(false))
+            while (reports.Messages.TryRead(out var message)) await SendRawAsync(message, ct).ConfigureAwait(false);
+    }
+
     private async Task StatsLoopAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(_statsInterval);
@@ -200,6 +208,8 @@ public sealed class WebRtcSession : IAsyncDisposable
                 ("framesDecoded", s.FramesDecoded),
                 ("framesEncoded", s.FramesEncoded),
                 ("packetsLost", s.PacketsLost));
+            if (_handler is IFrameHandlerReports reports)
+                stats = MsgValue.FromMap(stats.AsMapEntries().Append(new("handler", reports.Stats())).ToList());
             lastIn = framesIn;
             lastOut = framesOut;
             lastBytes = s.BytesSent;
@@ -248,5 +258,6 @@ public sealed class WebRtcSession : IAsyncDisposable
         await _pc.CloseAsync().ConfigureAwait(false);
         await _pipeline.DisposeAsync().ConfigureAwait(false);
         await _pc.DisposeAsync().ConfigureAwait(false);
+        if (_handler is IAsyncDisposable owned) await owned.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -35,8 +35,8 @@ public sealed class AppSocketEndpoint(
         }
         var realtime = AppRouteResolver.FindRealtime(route.App, route.EndpointPath);
         route.App.WebSockets.TryGetValue(route.EndpointPath, out var raw);
-        var video = route.EndpointPath == BridgeApp.WebRtcPath ? route.App.VideoHandlerFactory : null;
-        if (realtime is null && raw is null && video is null)
+        var video = route.EndpointPath == BridgeApp.WebRtcPath && route.App.ServesVideo;
+        if (realtime is null && raw is null && !video)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             await http.Response.WriteAsJsonAsync(new { detail = $"app {route.App.Id} has no WebSocket endpoint at {route.EndpointPath}" });
@@ -71,9 +71,9 @@ public sealed class AppSocketEndpoint(
         };
         _log.LogInformation("session started from {Remote}", http.Connection.RemoteIpAddress);
         var aborted = http.RequestAborted;
-        if (video is not null)
+        if (video)
         {
-            await RunWebRtcAsync(socket, video, context, aborted);
+            await RunWebRtcAsync(socket, route.App, context, aborted);
         }
         else if (realtime is not null)
         {
@@ -96,8 +96,7 @@ public sealed class AppSocketEndpoint(
         await FinishAsync(socket);
     }
 
-    private async Task RunWebRtcAsync(WebSocket socket, Func<MediaRunner.Pipeline.IVideoFrameHandler> factory,
-        RealtimeCallContext context, CancellationToken aborted)
+    private async Task RunWebRtcAsync(WebSocket socket, BridgeApp app, RealtimeCallContext context, CancellationToken aborted)
     {
         if (!webRtcSessions.TryEnter())
         {
@@ -108,7 +107,7 @@ public sealed class AppSocketEndpoint(
         }
         try
         {
-            await using var session = new MediaRunner.WebRtcSessions.WebRtcSession(socket, factory(), context, codec, _pcOptions.Value);
+            await using var session = new MediaRunner.WebRtcSessions.WebRtcSession(socket, app.CreateVideoHandler(context)!, context, codec, _pcOptions.Value);
             await session.RunAsync(aborted);
         }
         catch (Exception e) when (e is WebSocketException or OperationCanceledException)
