@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Options;
 using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.MediaRunner.BuiltIn;
+using WebRtcBridge.MediaRunner.FrameAdapters.Remote;
 using WebRtcBridge.MediaRunner.Realtime;
 using WebRtcBridge.Protocol.MsgPack;
 using WebRtcBridge.Signaling.Auth;
@@ -45,6 +46,10 @@ public static class BridgeServer
         {
             var registry = new AppRegistry();
             BuiltInApps.Register(registry);
+            var o = sp.GetRequiredService<IOptions<BridgeOptions>>().Value;
+            var limits = new MsgPackLimits { MaxDepth = o.MaxDepth, MaxMessageSize = o.MaxMessageBytes };
+            foreach (var section in builder.Configuration.GetSection(RemoteAppOptions.Section).GetChildren())
+                registry.Add(RemoteApp.Create(section.Get<RemoteAppOptions>() ?? new RemoteAppOptions(), limits));
             addApps?.Invoke(registry);
             return registry;
         });
@@ -60,6 +65,7 @@ public static class BridgeServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<AppRegistry>(); // configuration errors (e.g. a bad Apps:Remote entry) fail at start
         var keys = app.Services.GetRequiredService<ApiKeyStore>();
         if (keys.IsOpen)
             app.Logger.LogWarning("No API keys configured (Auth:Keys): the server is OPEN, every client is accepted.");
