@@ -38,6 +38,15 @@ public sealed class TestServer : IAsyncDisposable
     public Uri WsUrl(string pathAndQuery) => new(Ws, pathAndQuery.TrimStart('/'));
     public Uri HttpUrl(string pathAndQuery) => new(Http, pathAndQuery.TrimStart('/'));
 
+    /// <summary>Stops at once, without waiting for open sockets to finish (a crash, as far as clients can tell).</summary>
+    public async Task KillAsync()
+    {
+        using var now = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try { await _app.StopAsync(now.Token); }
+        catch (OperationCanceledException) { }
+        await _app.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();
