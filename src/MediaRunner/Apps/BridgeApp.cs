@@ -71,6 +71,20 @@ public sealed class BridgeApp
         return this;
     }
 
+    /// <summary>
+    /// One typed handler on every transport: HTTP <c>POST</c>, the realtime endpoint at <paramref name="path"/> and,
+    /// through it, <c>/webrtc</c> (each frame becomes <typeparamref name="TIn"/> with its <c>image</c>). Input maps are
+    /// bound to <typeparamref name="TIn"/> (errors name the field); <typeparamref name="TOut"/> becomes the output map.
+    /// </summary>
+    public BridgeApp WithHandler<TIn, TOut>(Func<TIn, RealtimeCallContext, CancellationToken, ValueTask<TOut>> handler,
+        string path = "/realtime", RealtimeEndpointOptions? options = null)
+    {
+        var input = Protocol.Binding.RecordBinder.For<TIn>();
+        var output = Protocol.Binding.RecordBinder.For<TOut>();
+        WithHttp(async (value, ctx, ct) => output.ToValue(await handler(input.FromValue(value), ctx, ct).ConfigureAwait(false)));
+        return WithRealtime(RealtimeEndpoint.Unary(path, handler, options));
+    }
+
     public BridgeApp WithRealtime(RealtimeEndpoint endpoint)
     {
         EnsureFree(endpoint.Path);
