@@ -55,7 +55,7 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-  for (const c of children) c.kill("SIGKILL");
+  for (const c of children) { c.kill("SIGKILL"); c.stdout.destroy(); c.stderr.destroy(); c.unref(); }
 });
 
 test("chromium through a remote app: inverted frames at >= 20 fps; the session survives an upstream restart", async () => {
