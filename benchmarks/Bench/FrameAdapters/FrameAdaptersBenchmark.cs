@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using WebRtcBridge.Bench.Common;
 using Microsoft.Extensions.Logging.Abstractions;
 using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.MediaRunner.BuiltIn;
