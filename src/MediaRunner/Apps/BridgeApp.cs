@@ -23,9 +23,24 @@ public sealed class BridgeApp
     /// <summary>The handler behind <c>POST /</c>, if any.</summary>
     public Func<MsgValue, RealtimeCallContext, CancellationToken, ValueTask<MsgValue>>? Http { get; private set; }
 
-    /// <summary>Makes the per-session frame handler behind <c>/webrtc</c>, if the app serves live video; the handler
-    /// may keep the control to end its session.</summary>
-    public Func<WebRtcSessions.VideoSessionControl, Pipeline.IVideoFrameHandler>? VideoHandlerFactory { get; private set; }
+    /// <summary>Makes the per-session frame handler behind <c>/webrtc</c>, if the app has its own; the handler gets the
+    /// session's context and a control that ends its session.</summary>
+    public Func<RealtimeCallContext, WebRtcSessions.VideoSessionControl, Pipeline.IVideoFrameHandler>? VideoHandlerFactory { get; private set; }
+
+    /// <summary>How live video drives the app's realtime endpoint when it has no frame handler of its own.</summary>
+    public FrameAdapters.FrameAdapterOptions FrameOptions { get; private set; } = new();
+
+    /// <summary>True when <c>/webrtc</c> is served: a frame handler of its own, or the realtime endpoint named by
+    /// <see cref="FrameOptions"/> (every frame becomes one realtime step).</summary>
+    public bool ServesVideo => VideoHandlerFactory is not null || _realtime.ContainsKey(FrameOptions.Endpoint);
+
+    /// <summary>The frame handler for one <c>/webrtc</c> session, or null when the app serves no video.</summary>
+    public Pipeline.IVideoFrameHandler? CreateVideoHandler(RealtimeCallContext context, WebRtcSessions.VideoSessionControl control)
+    {
+        if (VideoHandlerFactory is { } factory) return factory(context, control);
+        if (!_realtime.TryGetValue(FrameOptions.Endpoint, out var endpoint)) return null;
+        return new FrameAdapters.RealtimeFrameHandler(new FrameAdapters.LocalStepRunner(endpoint, context), FrameOptions, context.Logger);
+    }
 
     /// <summary>The path of the WebRTC endpoint.</summary>
     public const string WebRtcPath = "/webrtc";
@@ -40,16 +55,40 @@ public sealed class BridgeApp
     }
 
     /// <summary>Serves live video at <c>/webrtc</c>: every decoded frame goes through a handler made per session.</summary>
-    public BridgeApp WithVideo(Func<Pipeline.IVideoFrameHandler> handlerFactory)
-        => WithVideo(_ => handlerFactory());
+    public BridgeApp WithVideo(Func<Pipeline.IVideoFrameHandler> handlerFactory) => WithVideo((_, _) => handlerFactory());
 
-    /// <summary>As <see cref="WithVideo(Func{Pipeline.IVideoFrameHandler})"/>; the handler gets a control that ends
-    /// its session (close 1000, or an error and 1011).</summary>
-    public BridgeApp WithVideo(Func<WebRtcSessions.VideoSessionControl, Pipeline.IVideoFrameHandler> handlerFactory)
+    /// <summary>Serves live video with a handler made per session from the session's context.</summary>
+    public BridgeApp WithVideo(Func<RealtimeCallContext, Pipeline.IVideoFrameHandler> handlerFactory)
+        => WithVideo((context, _) => handlerFactory(context));
+
+    /// <summary>Serves live video with a handler made per session; the handler gets the session's context and a control
+    /// that ends its session (close 1000, or an error and 1011).</summary>
+    public BridgeApp WithVideo(Func<RealtimeCallContext, WebRtcSessions.VideoSessionControl, Pipeline.IVideoFrameHandler> handlerFactory)
     {
         EnsureFree(WebRtcPath);
         VideoHandlerFactory = handlerFactory;
         return this;
+    }
+
+    /// <summary>Sets how live video drives the realtime endpoint (input encoding, JPEG quality, steps in flight).</summary>
+    public BridgeApp WithFrameOptions(FrameAdapters.FrameAdapterOptions options)
+    {
+        FrameOptions = options.Validate();
+        return this;
+    }
+
+    /// <summary>
+    /// One typed handler on every transport: HTTP <c>POST</c>, the realtime endpoint at <paramref name="path"/> and,
+    /// through it, <c>/webrtc</c> (each frame becomes <typeparamref name="TIn"/> with its <c>image</c>). Input maps are
+    /// bound to <typeparamref name="TIn"/> (errors name the field); <typeparamref name="TOut"/> becomes the output map.
+    /// </summary>
+    public BridgeApp WithHandler<TIn, TOut>(Func<TIn, RealtimeCallContext, CancellationToken, ValueTask<TOut>> handler,
+        string path = "/realtime", RealtimeEndpointOptions? options = null)
+    {
+        var input = Protocol.Binding.RecordBinder.For<TIn>();
+        var output = Protocol.Binding.RecordBinder.For<TOut>();
+        WithHttp(async (value, ctx, ct) => output.ToValue(await handler(input.FromValue(value), ctx, ct).ConfigureAwait(false)));
+        return WithRealtime(RealtimeEndpoint.Unary(path, handler, options));
     }
 
     public BridgeApp WithRealtime(RealtimeEndpoint endpoint)

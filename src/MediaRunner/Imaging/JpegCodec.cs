@@ -11,7 +11,7 @@ namespace WebRtcBridge.MediaRunner.Imaging;
 /// Decoding tolerates libjpeg warnings (e.g. a truncated entropy-coded segment decodes with the missing part gray),
 /// as browsers do; fatal errors throw.
 /// </summary>
-public static unsafe class JpegCodec
+public static unsafe partial class JpegCodec
 {
     [ThreadStatic] private static TurboJpegHandle? t_decompressor;
     [ThreadStatic] private static TurboJpegHandle? t_compressor;

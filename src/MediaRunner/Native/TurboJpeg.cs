@@ -47,6 +47,14 @@ internal static unsafe partial class TurboJpeg
     public static partial int Compress2(TurboJpegHandle handle, byte* srcBuf, int width, int pitch, int height,
         int pixelFormat, byte** jpegBuf, CULong* jpegSize, int jpegSubsamp, int jpegQual, int flags);
 
+    [LibraryImport(NativeLibraries.TurboJpeg, EntryPoint = "tjCompressFromYUVPlanes")]
+    public static partial int CompressFromYuvPlanes(TurboJpegHandle handle, byte** srcPlanes, int width, int* strides,
+        int height, int subsamp, byte** jpegBuf, CULong* jpegSize, int jpegQual, int flags);
+
+    [LibraryImport(NativeLibraries.TurboJpeg, EntryPoint = "tjDecompressToYUVPlanes")]
+    public static partial int DecompressToYuvPlanes(TurboJpegHandle handle, byte* jpegBuf, CULong jpegSize,
+        byte** dstPlanes, int width, int* strides, int height, int flags);
+
     [LibraryImport(NativeLibraries.TurboJpeg, EntryPoint = "tjBufSize")]
     public static partial CULong BufSize(int width, int height, int jpegSubsamp);
 

@@ -7,6 +7,13 @@ public interface IVideoFrameSink
 {
     /// <summary>Hands an output frame on. The sink takes ownership (it disposes the frame).</summary>
     void Emit(VideoFrame frame);
+
+    /// <summary>
+    /// Hands on a frame that answers an earlier input, from outside <see cref="IVideoFrameHandler.ProcessAsync"/>
+    /// (handlers with several steps in flight). The frame must already carry the metadata of the input it answers
+    /// (<see cref="VideoFrame.CopyMetadataFrom"/>), so its timestamps follow that input. Thread-safe; the sink owns it.
+    /// </summary>
+    void EmitAnswer(VideoFrame frame) => throw new NotSupportedException("this sink takes outputs only during ProcessAsync");
 }
 
 /// <summary>

@@ -168,5 +168,12 @@ public sealed class VideoFramePipeline : IAsyncDisposable
             PipelineMetrics.FrameOut();
             output(input, frame);
         }
+
+        public void EmitAnswer(VideoFrame frame)
+        {
+            Interlocked.Increment(ref _count);
+            PipelineMetrics.FrameOut();
+            output(frame, frame);
+        }
     }
 }

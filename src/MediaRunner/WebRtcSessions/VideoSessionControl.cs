@@ -1,7 +1,7 @@
 namespace WebRtcBridge.MediaRunner.WebRtcSessions;
 
 /// <summary>
-/// Given to a frame handler when its <c>/webrtc</c> session starts (<see cref="Apps.BridgeApp.WithVideo(Func{VideoSessionControl, Pipeline.IVideoFrameHandler})"/>):
+/// Given to a frame handler when its <c>/webrtc</c> session starts (<see cref="Apps.BridgeApp.WithVideo(Func{Apps.RealtimeCallContext, VideoSessionControl, Pipeline.IVideoFrameHandler})"/>):
 /// lets the app end the session, normally (close 1000) or with an error (<c>app_failed</c> and close 1011). Thread-safe;
 /// the first call wins.
 /// </summary>

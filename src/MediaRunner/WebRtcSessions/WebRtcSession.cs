@@ -95,6 +95,7 @@ public sealed class WebRtcSession : IAsyncDisposable
         var stats = StatsLoopAsync(loops.Token);
         var degrade = DegradationLoopAsync(loops.Token);
         var deadline = OfferDeadlineAsync(loops.Token);
+        var results = _handler is IFrameHandlerReports reports ? ForwardHandlerMessagesAsync(reports, loops.Token) : Task.CompletedTask;
         if (await Task.WhenAny(receive, _end.Task).ConfigureAwait(false) == receive)
         {
             // The receive loop ends by itself only when the client's close frame arrived or the socket failed.
@@ -103,7 +104,7 @@ public sealed class WebRtcSession : IAsyncDisposable
         var end = await _end.Task.ConfigureAwait(false);
         _ending = true;
         await loops.CancelAsync().ConfigureAwait(false);
-        try { await Task.WhenAll(stats, deadline, degrade).ConfigureAwait(false); }
+        try { await Task.WhenAll(stats, deadline, degrade, results).ConfigureAwait(false); }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
         if (_pc is { } pc) await pc.CloseAsync().ConfigureAwait(false);
         _context.Logger.LogInformation("WebRTC session ended: {Code} {Reason}{Error}", (int)end.Code, end.Reason,
@@ -255,6 +256,13 @@ public sealed class WebRtcSession : IAsyncDisposable
         }
     }
 
+    /// <summary>The handler's own messages (e.g. <c>{"type":"result",...}</c>) go to the client as they come.</summary>
+    private async Task ForwardHandlerMessagesAsync(IFrameHandlerReports reports, CancellationToken ct)
+    {
+        while (await reports.Messages.WaitToReadAsync(ct).ConfigureAwait(false))
+            while (reports.Messages.TryRead(out var message)) await SendRawAsync(message, ct).ConfigureAwait(false);
+    }
+
     private async Task StatsLoopAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(_options.StatsInterval);
@@ -291,6 +299,8 @@ public sealed class WebRtcSession : IAsyncDisposable
                 ("framesEncoded", s.FramesEncoded),
                 ("packetsLost", s.PacketsLost),
                 ("degradation", _degradation?.ToStatsValue() ?? MsgValue.Nil));
+            if (_handler is IFrameHandlerReports reports)
+                stats = MsgValue.FromMap(stats.AsMapEntries().Append(new("handler", reports.Stats())).ToList());
             lastIn = framesIn;
             lastOut = framesOut;
             lastBytes = s.BytesSent;
@@ -371,5 +381,6 @@ public sealed class WebRtcSession : IAsyncDisposable
         await _pipeline.DisposeAsync().ConfigureAwait(false);
         if (pc is not null) await pc.DisposeAsync().ConfigureAwait(false);
         _degradation?.Dispose();
+        if (_handler is IAsyncDisposable owned) await owned.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -7,7 +7,8 @@ namespace WebRtcBridge.Protocol.Signaling;
 /// A message of the WebRTC-over-WebSocket signaling set (docs/protocols.md#webrtc-signaling), either direction:
 /// <c>ready</c>, <c>offer</c>/<c>answer</c> (<c>sdp</c>), <c>icecandidate</c> (<c>candidate</c>: an object with
 /// <c>candidate</c>, <c>sdpMid</c>, <c>sdpMLineIndex</c>, or null for end-of-candidates), <c>error</c> (<c>error</c>),
-/// and ours: <c>params</c> (<c>params</c>: a map for the handler), <c>stats</c>, <c>close</c>.
+/// and ours: <c>params</c> (<c>params</c>: a map for the handler), <c>stats</c>, <c>close</c>, <c>result</c> (the
+/// app's output fields other than its image, server to client).
 /// </summary>
 public abstract record SignalingMessage(string Type)
 {
@@ -49,6 +50,8 @@ public abstract record SignalingMessage(string Type)
                 return new CloseMessage();
             case "ready":
                 return new ReadyMessage();
+            case "result":
+                return new ResultMessage(frame);
             case "error":
                 return new ErrorMessage(frame["error"].Kind == MsgValueKind.String ? frame["error"].AsString() : "");
             default:
@@ -103,4 +106,11 @@ public sealed record CloseMessage() : SignalingMessage("close")
 public sealed record ErrorMessage(string Error) : SignalingMessage("error")
 {
     public override MsgValue ToValue() => MsgValue.Map(("type", Type), ("error", Error));
+}
+
+/// <summary>The non-image fields of one app output (server to client), e.g. <c>{"type":"result","detections":[…]}</c>,
+/// or <c>{"type":"result","error":{"error":CODE,"reason":TEXT}}</c> for a step the app failed.</summary>
+public sealed record ResultMessage(MsgValue Fields) : SignalingMessage("result")
+{
+    public override MsgValue ToValue() => Fields;
 }

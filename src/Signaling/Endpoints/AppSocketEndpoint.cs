@@ -39,8 +39,8 @@ public sealed class AppSocketEndpoint(
         }
         var realtime = AppRouteResolver.FindRealtime(route.App, route.EndpointPath);
         route.App.WebSockets.TryGetValue(route.EndpointPath, out var raw);
-        var video = route.EndpointPath == BridgeApp.WebRtcPath ? route.App.VideoHandlerFactory : null;
-        if (realtime is null && raw is null && video is null)
+        var video = route.EndpointPath == BridgeApp.WebRtcPath && route.App.ServesVideo;
+        if (realtime is null && raw is null && !video)
         {
             http.Response.StatusCode = StatusCodes.Status404NotFound;
             await http.Response.WriteAsJsonAsync(new { detail = $"app {route.App.Id} has no WebSocket endpoint at {route.EndpointPath}" });
@@ -74,7 +74,7 @@ public sealed class AppSocketEndpoint(
         {
             counters.Reject(LimitCounters.SocketsPerClient);
             _log.LogWarning("WebSocket refused: client {Client} has {Limit} sockets already", client, limits.PerClientLimit);
-            await RejectLimitAsync(socket, video is not null, $"this client has its limit of {limits.PerClientLimit} open sockets",
+            await RejectLimitAsync(socket, video, $"this client has its limit of {limits.PerClientLimit} open sockets",
                 SessionCloseCodes.PolicyViolation, "too many sockets");
             return;
         }
@@ -85,9 +85,9 @@ public sealed class AppSocketEndpoint(
         };
         _log.LogInformation("session started from {Remote}", http.Connection.RemoteIpAddress);
         var aborted = http.RequestAborted;
-        if (video is not null)
+        if (video)
         {
-            await RunWebRtcAsync(socket, video, context, aborted);
+            await RunWebRtcAsync(socket, route.App, context, aborted);
         }
         else if (realtime is not null)
         {
@@ -120,8 +120,7 @@ public sealed class AppSocketEndpoint(
         await FinishAsync(socket, lifetime.ApplicationStopping.IsCancellationRequested);
     }
 
-    private async Task RunWebRtcAsync(WebSocket socket, Func<VideoSessionControl, MediaRunner.Pipeline.IVideoFrameHandler> factory,
-        RealtimeCallContext context, CancellationToken aborted)
+    private async Task RunWebRtcAsync(WebSocket socket, BridgeApp app, RealtimeCallContext context, CancellationToken aborted)
     {
         var admitted = admission.TryAdmit();
         if (!admitted.Admitted)
@@ -142,7 +141,7 @@ public sealed class AppSocketEndpoint(
             return;
         }
         var control = new VideoSessionControl();
-        await using var session = new WebRtcSession(socket, factory(control), context, codec, sessionOptions.Value, control);
+        await using var session = new WebRtcSession(socket, app.CreateVideoHandler(context, control)!, context, codec, sessionOptions.Value, control);
         await session.RunAsync(aborted, lifetime.ApplicationStopping);
     }
 

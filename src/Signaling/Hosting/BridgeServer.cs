@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using WebRtcBridge.MediaRunner.Apps;
 using WebRtcBridge.MediaRunner.BuiltIn;
 using WebRtcBridge.MediaRunner.Overload;
+using WebRtcBridge.MediaRunner.FrameAdapters.Remote;
 using WebRtcBridge.MediaRunner.Realtime;
 using WebRtcBridge.MediaRunner.WebRtcSessions;
 using WebRtcBridge.Protocol.MsgPack;
@@ -47,6 +48,10 @@ public static class BridgeServer
         {
             var registry = new AppRegistry();
             BuiltInApps.Register(registry);
+            var o = sp.GetRequiredService<IOptions<BridgeOptions>>().Value;
+            var limits = new MsgPackLimits { MaxDepth = o.MaxDepth, MaxMessageSize = o.MaxMessageBytes };
+            foreach (var section in builder.Configuration.GetSection(RemoteAppOptions.Section).GetChildren())
+                registry.Add(RemoteApp.Create(section.Get<RemoteAppOptions>() ?? new RemoteAppOptions(), limits));
             addApps?.Invoke(registry);
             return registry;
         });
@@ -80,6 +85,7 @@ public static class BridgeServer
 
         var app = builder.Build();
         app.Services.GetRequiredService<LoadAdmission>(); // validates Bridge:Admission at start
+        app.Services.GetRequiredService<AppRegistry>(); // configuration errors (e.g. a bad Apps:Remote entry) fail at start
         var keys = app.Services.GetRequiredService<ApiKeyStore>();
         app.Services.GetRequiredService<TokenService>(); // a bad Auth:SigningKey fails here, at start
         if (keys.IsOpen)

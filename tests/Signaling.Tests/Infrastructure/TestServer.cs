@@ -41,6 +41,15 @@ public sealed class TestServer : IAsyncDisposable
     /// <summary>Stops the host as SIGTERM does (ApplicationStopping, then the server drains).</summary>
     public Task StopAsync() => _app.StopAsync();
 
+    /// <summary>Stops at once, without waiting for open sockets to finish (a crash, as far as clients can tell).</summary>
+    public async Task KillAsync()
+    {
+        using var now = new CancellationTokenSource(TimeSpan.FromMilliseconds(200));
+        try { await _app.StopAsync(now.Token); }
+        catch (OperationCanceledException) { }
+        await _app.DisposeAsync();
+    }
+
     public async ValueTask DisposeAsync()
     {
         await _app.StopAsync();

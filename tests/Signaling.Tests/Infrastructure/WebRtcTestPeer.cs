@@ -88,7 +88,7 @@ public static class EndingApp
     public static readonly AppId Id = new("test", "ending");
 
     public static void Register(AppRegistry registry)
-        => registry.Add(new BridgeApp(Id).WithVideo(control => new Handler(control)));
+        => registry.Add(new BridgeApp(Id).WithVideo((_, control) => new Handler(control)));
 
     private sealed class Handler(VideoSessionControl control) : IVideoFrameHandler
     {
