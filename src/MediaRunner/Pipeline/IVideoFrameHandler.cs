@@ -7,6 +7,13 @@ public interface IVideoFrameSink
 {
     /// <summary>Hands an output frame on. The sink takes ownership (it disposes the frame).</summary>
     void Emit(VideoFrame frame);
+
+    /// <summary>
+    /// Sends a message to the client on the session's signaling channel, e.g. <c>{"type":"result",...}</c> with what a
+    /// model found in the current frame. Never blocks: the session keeps at most one message waiting and a newer one
+    /// replaces it (counted as dropped). False when the message was not accepted (no client channel: the default).
+    /// </summary>
+    bool TrySendResult(Protocol.MsgPack.MsgValue message) => false;
 }
 
 /// <summary>

@@ -33,6 +33,8 @@ public sealed class WebRtcSession : IAsyncDisposable
     private readonly SemaphoreSlim _sendLock = new(1, 1);
     private readonly StageTimer _encodeTime = new("encode+send");
     private readonly TimeSpan _statsInterval;
+    // Handler messages to the client (e.g. a model's results): one waits at most, a newer one replaces it.
+    private readonly Protocol.Buffers.DropOldestBuffer<MsgValue> _results = new(1);
     private bool _binaryReplies;
     private bool _answered;
 
@@ -45,7 +47,7 @@ public sealed class WebRtcSession : IAsyncDisposable
         _codec = codec;
         _statsInterval = statsInterval ?? TimeSpan.FromSeconds(1);
         _pc = new PeerConnection(pcOptions);
-        _pipeline = new VideoFramePipeline(handler, SendOutput, context.Logger);
+        _pipeline = new VideoFramePipeline(handler, SendOutput, context.Logger, _results.Write);
         _pc.FrameReceived += _pipeline.Offer;
     }
 
@@ -78,6 +80,7 @@ public sealed class WebRtcSession : IAsyncDisposable
         };
         await SendAsync(new ReadyMessage(), cts.Token).ConfigureAwait(false);
         var stats = StatsLoopAsync(cts.Token);
+        var results = ResultLoopAsync(cts.Token);
         var receive = ReceiveLoopAsync(cts.Token);
         var ended = await Task.WhenAny(receive, failed.Task).ConfigureAwait(false);
         if (ended == failed.Task && !receive.IsCompleted)
@@ -87,7 +90,7 @@ public sealed class WebRtcSession : IAsyncDisposable
             if (reason.Length > 0) await TrySendAsync(new ErrorMessage("ice_failed: " + reason)).ConfigureAwait(false);
         }
         await cts.CancelAsync().ConfigureAwait(false);
-        try { await Task.WhenAll(receive, stats).ConfigureAwait(false); }
+        try { await Task.WhenAll(receive, stats, results).ConfigureAwait(false); }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
     }
 
@@ -165,6 +168,16 @@ public sealed class WebRtcSession : IAsyncDisposable
         }
     }
 
+    /// <summary>Messages handlers sent with <see cref="IVideoFrameSink.TrySendResult"/>, one at a time, newest wins.</summary>
+    private async Task ResultLoopAsync(CancellationToken ct)
+    {
+        while (await _results.WaitToReadAsync(ct).ConfigureAwait(false))
+            if (_results.TryRead(out var message)) await SendRawAsync(message, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Handler messages replaced by a newer one before they could be sent.</summary>
+    public long ResultsDropped => _results.DroppedCount;
+
     private async Task StatsLoopAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(_statsInterval);
@@ -188,6 +201,7 @@ public sealed class WebRtcSession : IAsyncDisposable
                 ("framesOut", framesOut),
                 ("framesDropped", _pipeline.FramesDropped),
                 ("handlerErrors", _pipeline.HandlerErrors),
+                ("resultsDropped", _results.DroppedCount),
                 ("stages", MsgValue.Map(
                     ("decodeMs", PerFrameMs(s.TotalDecodeTime - lastDecodeTime, s.FramesDecoded - lastDecoded)),
                     ("queueMs", Round(_pipeline.QueueWait.Percentile(50))),
@@ -245,6 +259,7 @@ public sealed class WebRtcSession : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         _pc.FrameReceived -= _pipeline.Offer;
+        _results.Complete();
         await _pc.CloseAsync().ConfigureAwait(false);
         await _pipeline.DisposeAsync().ConfigureAwait(false);
         await _pc.DisposeAsync().ConfigureAwait(false);

@@ -45,6 +45,7 @@ public static class BridgeServer
         {
             var registry = new AppRegistry();
             BuiltInApps.Register(registry);
+            OnnxAppsLoader.Register(registry, builder.Configuration, sp.GetRequiredService<ILoggerFactory>().CreateLogger("WebRtcBridge.Onnx"));
             addApps?.Invoke(registry);
             return registry;
         });
@@ -60,6 +61,7 @@ public static class BridgeServer
         configure?.Invoke(builder);
 
         var app = builder.Build();
+        app.Services.GetRequiredService<AppRegistry>(); // now: a bad Apps:* entry stops the start, naming its key
         var keys = app.Services.GetRequiredService<ApiKeyStore>();
         if (keys.IsOpen)
             app.Logger.LogWarning("No API keys configured (Auth:Keys): the server is OPEN, every client is accepted.");
