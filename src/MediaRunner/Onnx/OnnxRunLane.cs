@@ -15,22 +15,24 @@ internal sealed class OnnxRunLane : IDisposable
 {
     private readonly OnnxModel _model;
     private readonly RunOptions _runOptions = new();
+    private readonly OrtIoBinding _binding; // input and first output bound once per size: runs allocate nothing
     private readonly string[] _inputNames;
     private readonly string[] _firstOutput;
     private readonly OrtValue[] _inputValues = new OrtValue[1];
-    private readonly OrtValue[] _outputValues = new OrtValue[1];
+    private readonly OrtValue?[] _outputValues = new OrtValue?[1];
     private readonly long[] _inputShape = new long[4];
     private float[] _input = [];
     private float[] _output = [];
     private long[] _outputShape = [];
     private byte[] _pixels = [];
-    private VideoFrame? _scaled, _small, _modelOutput, _mask, _maskFull, _blurSmall, _blurFull;
+    private VideoFrame? _scaled, _modelOutput, _mask, _maskFull, _blurSmall, _blurFull;
 
     public OnnxRunLane(OnnxModel model)
     {
         _model = model;
         _inputNames = [model.Signature.InputName];
         _firstOutput = [model.Signature.OutputNames[0]];
+        _binding = model.Session.CreateIoBinding();
     }
 
     /// <summary>Packed RGBA scratch of at least <paramref name="bytes"/> bytes.</summary>
@@ -53,10 +55,13 @@ internal sealed class OnnxRunLane : IDisposable
         {
             _inputValues[0]?.Dispose();
             _outputValues[0]?.Dispose();
-            _outputValues[0] = null!;
+            _outputValues[0] = null;
             shape.CopyTo(_inputShape);
             _input = new float[width * height * 3];
             _inputValues[0] = OrtValue.CreateTensorValueFromMemory(_input, (long[])_inputShape.Clone());
+            _binding.ClearBoundInputs();
+            _binding.ClearBoundOutputs();
+            _binding.BindInput(_inputNames[0], _inputValues[0]);
         }
         return _input;
     }
@@ -72,10 +77,11 @@ internal sealed class OnnxRunLane : IDisposable
             _output = new float[info.ElementCount];
             results[0].GetTensorDataAsSpan<float>().CopyTo(_output);
             _outputValues[0] = OrtValue.CreateTensorValueFromMemory(_output, _outputShape);
+            _binding.BindOutput(_firstOutput[0], _outputValues[0]);
         }
         else
         {
-            _model.Session.Run(_runOptions, _inputNames, _inputValues, _firstOutput, _outputValues);
+            _model.Session.RunWithBinding(_runOptions, _binding);
         }
         shape = _outputShape;
         return _output;
@@ -91,7 +97,6 @@ internal sealed class OnnxRunLane : IDisposable
     public VideoFrame MaskFull(int w, int h) => Frame(ref _maskFull, w, h);
     public VideoFrame BlurSmall(int w, int h) => Frame(ref _blurSmall, w, h);
     public VideoFrame BlurFull(int w, int h) => Frame(ref _blurFull, w, h);
-    public VideoFrame Small(int w, int h) => Frame(ref _small, w, h);
 
     private static VideoFrame Frame(ref VideoFrame? frame, int w, int h)
     {
@@ -105,8 +110,9 @@ internal sealed class OnnxRunLane : IDisposable
     {
         _inputValues[0]?.Dispose();
         _outputValues[0]?.Dispose();
+        _binding.Dispose();
         _runOptions.Dispose();
-        foreach (var f in new[] { _scaled, _small, _modelOutput, _mask, _maskFull, _blurSmall, _blurFull }) f?.Dispose();
+        foreach (var f in new[] { _scaled, _modelOutput, _mask, _maskFull, _blurSmall, _blurFull }) f?.Dispose();
         if (_pixels.Length > 0) ArrayPool<byte>.Shared.Return(_pixels);
         _pixels = [];
     }
