@@ -36,11 +36,22 @@ public sealed class OnnxFrameHandler : IVideoFrameHandler
         _background = background;
     }
 
-    public async ValueTask ProcessAsync(VideoFrame input, IVideoFrameSink output, CancellationToken cancellationToken)
+    public ValueTask ProcessAsync(VideoFrame input, IVideoFrameSink output, CancellationToken cancellationToken)
+    {
+        // A free run slot: all synchronous, nothing allocated. A busy model: wait for a slot (the pipeline meanwhile
+        // replaces the frame waiting behind this one).
+        if (!_model.TryAcquire(out var lane)) return ProcessWhenFreeAsync(input, output, cancellationToken);
+        Process(lane, input, output);
+        return ValueTask.CompletedTask;
+    }
+
+    private async ValueTask ProcessWhenFreeAsync(VideoFrame input, IVideoFrameSink output, CancellationToken cancellationToken)
+        => Process(await _model.AcquireAsync(cancellationToken).ConfigureAwait(false), input, output);
+
+    private void Process(OnnxRunLane lane, VideoFrame input, IVideoFrameSink output)
     {
         VideoFrame? frame = null;
         MsgValue? result = null;
-        var lane = await _model.AcquireAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (_model.Options.Mode == OnnxMode.Raw) result = OnnxFrameStep.Raw(_model, lane, input);

@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 using Microsoft.ML.OnnxRuntime.Tensors;
@@ -14,7 +13,7 @@ namespace WebRtcBridge.MediaRunner.Onnx;
 public sealed class OnnxModel : IDisposable
 {
     private readonly SemaphoreSlim _gate;
-    private readonly ConcurrentStack<OnnxRunLane> _lanes = new();
+    private readonly Stack<OnnxRunLane> _lanes = new(); // guarded by itself; a ConcurrentStack allocates per push
     private int _active;
     private int _peak;
     private long _runs;
@@ -108,14 +107,30 @@ public sealed class OnnxModel : IDisposable
         }
     }
 
+    /// <summary>Takes a free run slot and its lane if one is free now; give it back with <see cref="Release"/>.</summary>
+    internal bool TryAcquire(out OnnxRunLane lane)
+    {
+        lane = null!;
+        if (!_gate.Wait(0, CancellationToken.None)) return false;
+        lane = TakeLane();
+        return true;
+    }
+
     /// <summary>Waits for a free run slot and takes its lane; give it back with <see cref="Release"/>.</summary>
     internal async ValueTask<OnnxRunLane> AcquireAsync(CancellationToken ct)
     {
         await _gate.WaitAsync(ct).ConfigureAwait(false);
+        return TakeLane();
+    }
+
+    private OnnxRunLane TakeLane()
+    {
         var active = Interlocked.Increment(ref _active);
         int peak;
         while (active > (peak = Volatile.Read(ref _peak)) && Interlocked.CompareExchange(ref _peak, active, peak) != peak) { }
-        if (!_lanes.TryPop(out var lane))
+        OnnxRunLane? lane;
+        lock (_lanes) _lanes.TryPop(out lane);
+        if (lane is null)
         {
             Interlocked.Decrement(ref _active);
             _gate.Release();
@@ -127,14 +142,15 @@ public sealed class OnnxModel : IDisposable
     internal void Release(OnnxRunLane lane)
     {
         Interlocked.Increment(ref _runs);
-        _lanes.Push(lane);
+        lock (_lanes) _lanes.Push(lane);
         Interlocked.Decrement(ref _active);
         _gate.Release();
     }
 
     public void Dispose()
     {
-        while (_lanes.TryPop(out var lane)) lane.Dispose();
+        lock (_lanes)
+            while (_lanes.TryPop(out var lane)) lane.Dispose();
         Session.Dispose();
         _gate.Dispose();
     }
