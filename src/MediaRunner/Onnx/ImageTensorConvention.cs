@@ -40,72 +40,62 @@ public sealed class ImageTensorConvention
     }
 
     /// <summary>Tightly packed RGBA (width*4 bytes per row) into a tensor of width*height*3 values.</summary>
-    public void ToTensor(ReadOnlySpan<byte> rgba, int width, int height, Span<float> tensor)
+    public unsafe void ToTensor(ReadOnlySpan<byte> rgba, int width, int height, Span<float> tensor)
     {
         var n = width * height;
         if (rgba.Length < n * 4 || tensor.Length < n * 3) throw new ArgumentException("buffer too small for the image size");
-        if (Layout == TensorLayout.Nchw)
+        float g0 = _gain[0], g1 = _gain[1], g2 = _gain[2], o0 = _offset[0], o1 = _offset[1], o2 = _offset[2];
+        int s0 = _source[0], s1 = _source[1], s2 = _source[2];
+        // One pass over the pixels (each read once); NCHW writes three planes, NHWC one interleaved run.
+        int step0 = 1, step1 = 1, step2 = 1, at1 = n, at2 = 2 * n;
+        if (Layout == TensorLayout.Nhwc) { step0 = step1 = step2 = 3; at1 = 1; at2 = 2; }
+        fixed (byte* src = rgba)
+        fixed (float* dst = tensor)
         {
-            for (var c = 0; c < 3; c++)
+            float* d0 = dst, d1 = dst + at1, d2 = dst + at2;
+            byte* px = src;
+            for (var p = 0; p < n; p++, px += 4, d0 += step0, d1 += step1, d2 += step2)
             {
-                float gain = _gain[c], offset = _offset[c];
-                var plane = tensor.Slice(c * n, n);
-                var src = rgba.Slice(_source[c]);
-                for (var p = 0; p < plane.Length; p++) plane[p] = src[p * 4] * gain + offset;
-            }
-        }
-        else
-        {
-            float g0 = _gain[0], g1 = _gain[1], g2 = _gain[2], o0 = _offset[0], o1 = _offset[1], o2 = _offset[2];
-            int s0 = _source[0], s1 = _source[1], s2 = _source[2];
-            var dst = tensor.Slice(0, n * 3);
-            for (int p = 0, i = 0; i < dst.Length; p += 4, i += 3)
-            {
-                var px = rgba.Slice(p, 4);
-                dst[i] = px[s0] * g0 + o0;
-                dst[i + 1] = px[s1] * g1 + o1;
-                dst[i + 2] = px[s2] * g2 + o2;
+                *d0 = px[s0] * g0 + o0;
+                *d1 = px[s1] * g1 + o1;
+                *d2 = px[s2] * g2 + o2;
             }
         }
     }
 
     /// <summary>A tensor of width*height*3 values back into tightly packed RGBA (alpha 255).</summary>
-    public void FromTensor(ReadOnlySpan<float> tensor, int width, int height, Span<byte> rgba)
+    public unsafe void FromTensor(ReadOnlySpan<float> tensor, int width, int height, Span<byte> rgba)
     {
         var n = width * height;
         if (rgba.Length < n * 4 || tensor.Length < n * 3) throw new ArgumentException("buffer too small for the image size");
-        if (Layout == TensorLayout.Nchw)
+        float i0 = 1f / _gain[0], i1 = 1f / _gain[1], i2 = 1f / _gain[2];
+        // byte = (v - offset) / gain = v * inverse + bias
+        float b0 = -_offset[0] * i0 + 0.5f, b1 = -_offset[1] * i1 + 0.5f, b2 = -_offset[2] * i2 + 0.5f;
+        int s0 = _source[0], s1 = _source[1], s2 = _source[2];
+        int step0 = 1, step1 = 1, step2 = 1, at1 = n, at2 = 2 * n;
+        if (Layout == TensorLayout.Nhwc) { step0 = step1 = step2 = 3; at1 = 1; at2 = 2; }
+        fixed (float* src = tensor)
+        fixed (byte* dst = rgba)
         {
-            for (var c = 0; c < 3; c++)
+            float* c0 = src, c1 = src + at1, c2 = src + at2;
+            byte* px = dst;
+            for (var p = 0; p < n; p++, px += 4, c0 += step0, c1 += step1, c2 += step2)
             {
-                float inverse = 1f / _gain[c], offset = _offset[c];
-                var plane = tensor.Slice(c * n, n);
-                var dst = rgba.Slice(_source[c]);
-                for (var p = 0; p < plane.Length; p++) dst[p * 4] = ToByte((plane[p] - offset) * inverse);
+                px[s0] = RoundedByte(*c0 * i0 + b0);
+                px[s1] = RoundedByte(*c1 * i1 + b1);
+                px[s2] = RoundedByte(*c2 * i2 + b2);
+                px[3] = 255;
             }
         }
-        else
-        {
-            float i0 = 1f / _gain[0], i1 = 1f / _gain[1], i2 = 1f / _gain[2], o0 = _offset[0], o1 = _offset[1], o2 = _offset[2];
-            int s0 = _source[0], s1 = _source[1], s2 = _source[2];
-            var src = tensor.Slice(0, n * 3);
-            for (int p = 0, i = 0; i < src.Length; p += 4, i += 3)
-            {
-                var px = rgba.Slice(p, 4);
-                px[s0] = ToByte((src[i] - o0) * i0);
-                px[s1] = ToByte((src[i + 1] - o1) * i1);
-                px[s2] = ToByte((src[i + 2] - o2) * i2);
-            }
-        }
-        for (var p = 3; p < n * 4; p += 4) rgba[p] = 255;
     }
+
+    /// <summary>v already has 0.5 added: truncation rounds to nearest; clamped to 0..255 (NaN gives 0).</summary>
+    private static byte RoundedByte(float v) => (byte)(int)Math.Clamp(v, 0f, 255f);
 
     /// <summary>A mask of values in 0..1 (one per pixel) into bytes 0..255.</summary>
     public static void MaskToBytes(ReadOnlySpan<float> mask, Span<byte> plane)
     {
         if (plane.Length < mask.Length) throw new ArgumentException("plane smaller than the mask");
-        for (var i = 0; i < mask.Length; i++) plane[i] = ToByte(mask[i] * 255f);
+        for (var i = 0; i < mask.Length; i++) plane[i] = RoundedByte(mask[i] * 255f + 0.5f);
     }
-
-    private static byte ToByte(float v) => v >= 254.5f ? (byte)255 : v <= 0f ? (byte)0 : (byte)(v + 0.5f);
 }
