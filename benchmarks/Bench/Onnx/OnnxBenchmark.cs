@@ -42,14 +42,15 @@ public sealed class OnnxBenchmark : IBenchmark
         var folder = MakeModels();
         try
         {
-            var rows = new List<Row>
-            {
+            List<Row> rows =
+            [
                 Handler("invert.onnx: whole handler step (image mode)", Path.Combine(folder, "invert.onnx"), OnnxMode.Image, null, width, height, runs),
                 RunOnly("invert.onnx: ONNX Runtime run alone", Path.Combine(folder, "invert.onnx"), width, height, runs),
+                .. Conversions(width, height, runs),
                 Handler("blur3.onnx (3x3 depthwise conv): whole handler step", Path.Combine(folder, "blur3.onnx"), OnnxMode.Image, null, width, height, runs),
                 Handler("mask_left.onnx (160x120 model), colour background", Path.Combine(folder, "mask_left.onnx"), OnnxMode.Mask, "0,255,0", width, height, runs),
                 Handler("mask_left.onnx (160x120 model), blurred background", Path.Combine(folder, "mask_left.onnx"), OnnxMode.Mask, "blur", width, height, runs),
-            };
+            ];
             return rows;
         }
         finally
@@ -71,12 +72,28 @@ public sealed class OnnxBenchmark : IBenchmark
         return Time(label, () => handler.ProcessAsync(frame, sink, CancellationToken.None).GetAwaiter().GetResult(), runs);
     }
 
+    /// <summary>The bridge's own stages of the image path: libyuv I420 to RGBA and back, RGBA to tensor and back.</summary>
+    private static IEnumerable<Row> Conversions(int width, int height, int runs)
+    {
+        using var frame = VideoFrame.Create(width, height);
+        TestPattern.Render(frame, 1);
+        var rgba = new byte[width * height * 4];
+        var tensor = new float[width * height * 3];
+        var convention = new ImageTensorConvention();
+        yield return Time("  stage: I420 -> RGBA (libyuv)", () => frame.CopyToPacked(rgba, width * 4, PackedPixelLayout.Rgba), runs);
+        yield return Time("  stage: RGBA -> NCHW float tensor", () => convention.ToTensor(rgba, width, height, tensor), runs);
+        yield return Time("  stage: NCHW float tensor -> RGBA", () => convention.FromTensor(tensor, width, height, rgba), runs);
+        yield return Time("  stage: RGBA -> I420 (libyuv)", () => frame.CopyFromPacked(rgba, width * 4, PackedPixelLayout.Rgba), runs);
+    }
+
     private static Row RunOnly(string label, string model, int width, int height, int runs)
     {
         using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         using var session = new InferenceSession(model, options);
         var input = new float[width * height * 3];
         var output = new float[width * height * 3];
+        var random = new Random(1);
+        for (var i = 0; i < input.Length; i++) input[i] = random.NextSingle();
         long[] shape = [1, 3, height, width];
         using var inValue = OrtValue.CreateTensorValueFromMemory(input, shape);
         using var outValue = OrtValue.CreateTensorValueFromMemory(output, shape);
