@@ -2,7 +2,7 @@
 # Installs what WebRtcBridge needs on Debian 12, and nothing that is already there.
 #   scripts/install-deps.sh          runtime libraries (OpenSSL 3, libvpx7, libturbojpeg0, libyuv0)
 #   scripts/install-deps.sh --test   plus the real peers the tests drive: chromium, firefox-esr, python3-aiortc,
-#                                    ffmpeg (fake-camera files), iproute2 + util-linux (network namespaces), node/npm,
+#                                    ffmpeg (fake-camera files), python3-onnx (the ONNX tests make their small models), iproute2 + util-linux (network namespaces), node/npm,
 #                                    libjpeg-turbo-progs (cjpeg/djpeg: test JPEGs, e.g. the many-scan one)
 #   scripts/install-deps.sh --bench  runtime libraries plus what ./bench.sh drives: python3-aiortc, python3-websockets
 #                                    (the aiortc benchmark server), iproute2 + util-linux, nftables, curl (scripts/soak.sh)
@@ -13,12 +13,12 @@
 set -euo pipefail
 want=(libssl3 libvpx7 libturbojpeg0 libyuv0 ca-certificates)
 if [ "${1:-}" = "--test" ]; then
-  want+=(chromium firefox-esr python3-aiortc python3-numpy ffmpeg iproute2 util-linux procps libjpeg-turbo-progs)
+  want+=(chromium firefox-esr python3-aiortc python3-numpy python3-onnx ffmpeg iproute2 util-linux procps libjpeg-turbo-progs)
   command -v node >/dev/null 2>&1 || want+=(nodejs)
   command -v npm >/dev/null 2>&1 || want+=(npm)
 fi
 if [ "${1:-}" = "--bench" ]; then
-  want+=(python3-aiortc python3-numpy python3-websockets iproute2 util-linux procps nftables curl)
+  want+=(python3-aiortc python3-numpy python3-websockets python3-onnx iproute2 util-linux procps nftables curl)
 fi
 if [ "${1:-}" = "--chaos" ]; then
   want+=(chromium ffmpeg iproute2 util-linux procps nftables)

@@ -23,6 +23,7 @@ let framesOut = 0, framesBack = 0, lastTick = performance.now();
 // cannot drive; ?server=URL preselects the signaling URL.
 const query = new URLSearchParams(location.search);
 const verifier = query.has("verify") ? new FrameVerifier() : null;
+if (verifier) window.bridgeVerifier = verifier; // tests compare regions of returned frames with the sent copies
 const reportUrl = query.get("report");
 const pageErrors = [];
 if (reportUrl) {

@@ -16,7 +16,7 @@ if [ -z "${NETNS_SERVER_ADDR:-}" ]; then
     command -v npm >/dev/null || { echo "browser tests: npm not found: install npm" >&2; exit 1; }
     timeout 300 npm ci --no-audit --no-fund --loglevel=error >/dev/null
   fi
-  exec timeout -k 10 270 "$here/netns.sh" "$here/run.sh" "$@"
+  exec timeout -k 10 330 "$here/netns.sh" "$here/run.sh" "$@"
 fi
 
 # Inside the namespace from here on.
@@ -24,8 +24,17 @@ dll="$root/src/Signaling/bin/Release/net10.0/WebRtcBridge.Signaling.dll"
 [ -f "$dll" ] || { echo "browser tests: $dll missing: build first (dotnet build src/Signaling -c Release)" >&2; exit 1; }
 work=$(mktemp -d /tmp/browser-tests.XXXXXX)
 log="$work/server.log"
-DOTNET_CLI_TELEMETRY_OPTOUT=1 timeout -k 5 260 dotnet "$dll" --urls "http://$NETNS_SERVER_ADDR:0" \
-  --Bridge:WebRtc:HostAddresses:0 "$NETNS_SERVER_ADDR" >"$log" 2>&1 &
+# ONNX apps for onnx.test.mjs, on the same server: models made here with Debian's python3-onnx (never downloaded).
+# Without python3-onnx the server starts without them and that test fails saying so.
+onnx_args=()
+if timeout 60 /usr/bin/python3 "$root/tests/MediaRunner.Tests/Onnx/make_models.py" "$work" >"$work/onnx-models.log" 2>&1; then
+  onnx_args=(--Apps:Onnx:0:Id test/invert --Apps:Onnx:0:Model "$work/invert.onnx"
+    --Apps:Onnx:1:Id test/mask --Apps:Onnx:1:Model "$work/mask_left.onnx" --Apps:Onnx:1:Mode mask --Apps:Onnx:1:Background 0,255,0)
+else
+  export ONNX_MODELS_ERROR="could not make the ONNX test models (install python3-onnx: scripts/install-deps.sh --test): $(tail -1 "$work/onnx-models.log")"
+fi
+DOTNET_CLI_TELEMETRY_OPTOUT=1 timeout -k 5 320 dotnet "$dll" --urls "http://$NETNS_SERVER_ADDR:0" \
+  --Bridge:WebRtc:HostAddresses:0 "$NETNS_SERVER_ADDR" "${onnx_args[@]}" >"$log" 2>&1 &
 server=$!
 cleanup() {
   kill "$server" 2>/dev/null || true
@@ -46,7 +55,7 @@ rc=0
 # Debian 12's own nodejs is 18, whose test runner has neither flag.
 flags=()
 [ "$(node -p 'process.versions.node.split(".")[0]')" -ge 20 ] && flags=(--test-concurrency=1 --test-timeout=120000)
-BRIDGE_URL="$url" BROWSER_TESTS_WORK="$work" timeout -k 10 230 \
+BRIDGE_URL="$url" BROWSER_TESTS_WORK="$work" timeout -k 10 290 \
   node --test "${flags[@]}" ${BROWSER_TESTS:-./*.test.mjs} || rc=$?
 [ $rc -eq 0 ] || keep_log=1
 exit $rc

@@ -14,6 +14,13 @@ public interface IVideoFrameSink
     /// (<see cref="VideoFrame.CopyMetadataFrom"/>), so its timestamps follow that input. Thread-safe; the sink owns it.
     /// </summary>
     void EmitAnswer(VideoFrame frame) => throw new NotSupportedException("this sink takes outputs only during ProcessAsync");
+
+    /// <summary>
+    /// Sends a message to the client on the session's signaling channel, e.g. <c>{"type":"result",...}</c> with what a
+    /// model found in the current frame. Never blocks: the session keeps at most one message waiting and a newer one
+    /// replaces it (counted as dropped). False when the message was not accepted (no client channel: the default).
+    /// </summary>
+    bool TrySendResult(Protocol.MsgPack.MsgValue message) => false;
 }
 
 /// <summary>

@@ -28,12 +28,18 @@ public sealed class VideoFramePipeline : IAsyncDisposable
     private long _framesSkipped;
     private long _handlerTicks;
 
-    public VideoFramePipeline(IVideoFrameHandler handler, Action<VideoFrame, VideoFrame> output, ILogger? logger = null)
+    /// <param name="handler">The frame handler.</param>
+    /// <param name="output">Takes each (input, output) pair the handler emits.</param>
+    /// <param name="logger">For handler failures.</param>
+    /// <param name="results">Where handlers' messages to the client go (<see cref="IVideoFrameSink.TrySendResult"/>);
+    /// returns false when it dropped the message. None: such messages are dropped.</param>
+    public VideoFramePipeline(IVideoFrameHandler handler, Action<VideoFrame, VideoFrame> output, ILogger? logger = null,
+        Func<Protocol.MsgPack.MsgValue, bool>? results = null)
     {
         _handler = handler;
         _logger = logger ?? NullLogger.Instance;
         _slot = new DropOldestBuffer<Offered>(1, static o => o.Frame.Dispose());
-        _sink = new CountingSink(output);
+        _sink = new CountingSink(output, results);
         _worker = Task.Run(WorkAsync);
     }
 
@@ -140,7 +146,7 @@ public sealed class VideoFramePipeline : IAsyncDisposable
     /// Gives each output its input's timing metadata (RTP timestamp, receive time, sequence) and counts it. A handler
     /// may emit its input itself (no copy): ownership then passes to the sink, once.
     /// </summary>
-    private sealed class CountingSink(Action<VideoFrame, VideoFrame> output) : IVideoFrameSink
+    private sealed class CountingSink(Action<VideoFrame, VideoFrame> output, Func<Protocol.MsgPack.MsgValue, bool>? results) : IVideoFrameSink
     {
         private long _count;
         private bool _inputEmitted;
@@ -154,6 +160,8 @@ public sealed class VideoFramePipeline : IAsyncDisposable
             _inputEmitted = false;
             return emitted;
         }
+
+        public bool TrySendResult(Protocol.MsgPack.MsgValue message) => results?.Invoke(message) ?? false;
 
         public void Emit(VideoFrame frame)
         {

@@ -45,6 +45,8 @@ public sealed class WebRtcSession : IAsyncDisposable
     private SessionDegradation? _degradation;
     private volatile bool _ending;
     private bool _closeSent;
+    // Handler messages to the client (e.g. a model's results): one waits at most, a newer one replaces it.
+    private readonly Protocol.Buffers.DropOldestBuffer<MsgValue> _results = new(1);
     private bool _binaryReplies;
     private bool _answered;
 
@@ -56,7 +58,7 @@ public sealed class WebRtcSession : IAsyncDisposable
         _context = context;
         _codec = codec;
         _options = options;
-        _pipeline = new VideoFramePipeline(handler, SendOutput, context.Logger);
+        _pipeline = new VideoFramePipeline(handler, SendOutput, context.Logger, _results.Write);
         control?.Attach(End);
     }
 
@@ -96,6 +98,7 @@ public sealed class WebRtcSession : IAsyncDisposable
         var degrade = DegradationLoopAsync(loops.Token);
         var deadline = OfferDeadlineAsync(loops.Token);
         var results = _handler is IFrameHandlerReports reports ? ForwardHandlerMessagesAsync(reports, loops.Token) : Task.CompletedTask;
+        var modelResults = ResultLoopAsync(loops.Token);
         if (await Task.WhenAny(receive, _end.Task).ConfigureAwait(false) == receive)
         {
             // The receive loop ends by itself only when the client's close frame arrived or the socket failed.
@@ -104,7 +107,7 @@ public sealed class WebRtcSession : IAsyncDisposable
         var end = await _end.Task.ConfigureAwait(false);
         _ending = true;
         await loops.CancelAsync().ConfigureAwait(false);
-        try { await Task.WhenAll(stats, deadline, degrade, results).ConfigureAwait(false); }
+        try { await Task.WhenAll(stats, deadline, degrade, results, modelResults).ConfigureAwait(false); }
         catch (Exception e) when (e is OperationCanceledException or WebSocketException) { }
         if (_pc is { } pc) await pc.CloseAsync().ConfigureAwait(false);
         _context.Logger.LogInformation("WebRTC session ended: {Code} {Reason}{Error}", (int)end.Code, end.Reason,
@@ -263,6 +266,16 @@ public sealed class WebRtcSession : IAsyncDisposable
             while (reports.Messages.TryRead(out var message)) await SendRawAsync(message, ct).ConfigureAwait(false);
     }
 
+    /// <summary>Messages handlers sent with <see cref="IVideoFrameSink.TrySendResult"/>, one at a time, newest wins.</summary>
+    private async Task ResultLoopAsync(CancellationToken ct)
+    {
+        while (await _results.WaitToReadAsync(ct).ConfigureAwait(false))
+            if (_results.TryRead(out var message)) await SendRawAsync(message, ct).ConfigureAwait(false);
+    }
+
+    /// <summary>Handler messages replaced by a newer one before they could be sent.</summary>
+    public long ResultsDropped => _results.DroppedCount;
+
     private async Task StatsLoopAsync(CancellationToken ct)
     {
         using var timer = new PeriodicTimer(_options.StatsInterval);
@@ -286,6 +299,7 @@ public sealed class WebRtcSession : IAsyncDisposable
                 ("framesOut", framesOut),
                 ("framesDropped", _pipeline.FramesDropped),
                 ("handlerErrors", _pipeline.HandlerErrors),
+                ("resultsDropped", _results.DroppedCount),
                 ("stages", MsgValue.Map(
                     ("decodeMs", PerFrameMs(s.TotalDecodeTime - lastDecodeTime, s.FramesDecoded - lastDecoded)),
                     ("queueMs", Round(_pipeline.QueueWait.Percentile(50))),
@@ -376,6 +390,7 @@ public sealed class WebRtcSession : IAsyncDisposable
         if (pc is not null)
         {
             pc.FrameReceived -= _pipeline.Offer;
+            _results.Complete();
             await pc.CloseAsync().ConfigureAwait(false);
         }
         await _pipeline.DisposeAsync().ConfigureAwait(false);

@@ -52,6 +52,7 @@ public static class BridgeServer
             var limits = new MsgPackLimits { MaxDepth = o.MaxDepth, MaxMessageSize = o.MaxMessageBytes };
             foreach (var section in builder.Configuration.GetSection(RemoteAppOptions.Section).GetChildren())
                 registry.Add(RemoteApp.Create(section.Get<RemoteAppOptions>() ?? new RemoteAppOptions(), limits));
+            OnnxAppsLoader.Register(registry, builder.Configuration, sp.GetRequiredService<ILoggerFactory>().CreateLogger("WebRtcBridge.Onnx"));
             addApps?.Invoke(registry);
             return registry;
         });
