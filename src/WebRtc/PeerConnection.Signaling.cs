@@ -171,7 +171,13 @@ public sealed partial class PeerConnection
     private void OnLiteStateChanged(IceState state)
     {
         if (state == IceState.Failed)
-            Fail(_media is null && _dtls?.State != DtlsState.Connected ? "ICE: no valid connectivity check within the connect timeout" : "ICE consent expired (no check from the peer)");
+        {
+            // Before media: ICE never selected a path, or it did and the DTLS handshake never completed on it.
+            if (_media is null && _dtls?.State != DtlsState.Connected)
+                Fail(_remoteAddress is null ? "ICE: no valid connectivity check within the connect timeout"
+                    : "DTLS failed: no completed handshake within the connect timeout");
+            else Fail("ICE consent expired (no check from the peer)");
+        }
     }
 
     private void OnControllingStateChanged(IceState state)
