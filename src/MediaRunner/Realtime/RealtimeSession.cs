@@ -13,7 +13,7 @@ using WebRtcBridge.Protocol.Realtime;
 namespace WebRtcBridge.MediaRunner.Realtime;
 
 /// <summary>
-/// One realtime WebSocket session (realtime-protocol.md §3, §4, §8): a receive loop decodes frames into a bounded
+/// One realtime WebSocket session (docs/protocols.md, "Realtime messages"): a receive loop decodes frames into a bounded
 /// drop-oldest input buffer (at most max_buffering inputs and <see cref="MaxQueuedInputBytes"/> bytes of decoded
 /// trees; each frame's pooled buffer goes back as soon as it is decoded); a worker runs the endpoint's handler and
 /// sends each output. Bad input gets an
