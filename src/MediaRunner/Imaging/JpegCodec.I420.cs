@@ -69,14 +69,8 @@ public static unsafe partial class JpegCodec
                 {
                     byte** planes = stackalloc byte*[3] { y, u, v };
                     int* strides = stackalloc int[3] { frame.StrideY, frame.StrideUV, frame.StrideUV };
-                    int rc = TurboJpeg.DecompressToYuvPlanes(handle, src, new CULong((nuint)jpeg.Length), planes, width, strides, height, 0);
-                    if (rc != 0)
-                    {
-                        bool fatal = TurboJpeg.GetErrorCode(handle) != TurboJpeg.ErrorWarning;
-                        string message = TurboJpeg.LastError(handle);
-                        DiscardDecompressor(handle);
-                        if (fatal) throw new ImageFormatException("JPEG decode failed: " + message);
-                    }
+                    int rc = TurboJpeg.DecompressToYuvPlanes(handle, src, new CULong((nuint)jpeg.Length), planes, width, strides, height, TurboJpeg.FlagLimitScans);
+                    if (rc != 0) DecodeFailed(handle);
                 }
                 return frame;
             }

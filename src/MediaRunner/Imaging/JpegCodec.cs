@@ -46,13 +46,7 @@ public static unsafe partial class JpegCodec
                 {
                     int rc = TurboJpeg.Decompress2(handle, src, new CULong((nuint)jpeg.Length), dst, width,
                         image.Stride, height, TurboJpeg.PixelFormatRgba, TurboJpeg.FlagLimitScans);
-                    if (rc != 0)
-                    {
-                        bool fatal = TurboJpeg.GetErrorCode(handle) != TurboJpeg.ErrorWarning;
-                        string message = TurboJpeg.LastError(handle);
-                        DiscardDecompressor(handle);
-                        if (fatal) throw new ImageFormatException("JPEG decode failed: " + message);
-                    }
+                    if (rc != 0) DecodeFailed(handle);
                 }
                 return image;
             }
@@ -130,6 +124,16 @@ public static unsafe partial class JpegCodec
 
     // A handle that reported an error can carry decoder state into the next call (seen with TurboJPEG 2.1: a valid
     // JPEG failed with "Bogus DQT index" after mutated inputs on the same handle), so it is replaced.
+    /// <summary>After a non-zero decode result: a warning is ignored, anything else discards the thread's decompressor
+    /// and throws.</summary>
+    private static void DecodeFailed(TurboJpegHandle handle)
+    {
+        bool fatal = TurboJpeg.GetErrorCode(handle) != TurboJpeg.ErrorWarning;
+        string message = TurboJpeg.LastError(handle);
+        DiscardDecompressor(handle);
+        if (fatal) throw new ImageFormatException("JPEG decode failed: " + message);
+    }
+
     private static void DiscardDecompressor(TurboJpegHandle handle)
     {
         t_decompressor = null;
